@@ -1,0 +1,396 @@
+"""GB/T 9704-2012 layout shared by every template: page, styles, 公文 elements, footers."""
+
+from __future__ import annotations
+
+import io
+import math
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Twips
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+A4_SHORT, A4_LONG = 11906, 16838
+MARGINS = {"top": 2098, "left": 1588, "bottom": 1984, "right": 1474}
+FOOTER_DISTANCE = 1417  # 25 mm: puts the dashes of "— 1 —" 7 mm under the text block
+LINE_PITCH = 579  # 28.95 pt: 22 lines in the 225 mm text block
+TEXT_WIDTH = A4_SHORT - MARGINS["left"] - MARGINS["right"]  # 156 mm
+BODY_PT = 16  # 3号
+CHARS_PER_LINE = 28
+# Word widens each character cell by charSpace/4096 pt beyond the body font size.
+CHAR_SPACE = math.floor((TEXT_WIDTH / 20 / CHARS_PER_LINE - BODY_PT) * 4096)
+CHAR = TEXT_WIDTH // CHARS_PER_LINE  # one character cell in twips
+RED, BLACK = "FF0000", "000000"
+LATIN = "Times New Roman"
+FANGSONG, KAITI, HEITI, SONGTI = "仿宋_GB2312", "楷体_GB2312", "黑体", "宋体"
+XIAOBIAOSONG = "方正小标宋简体"
+FIXED_TIME = datetime(2026, 1, 1, tzinfo=timezone.utc)
+ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Style:
+    """What a paragraph or character style sets; None leaves it to the base style."""
+
+    name: str
+    font: str | None = None
+    size: float | None = None
+    color: str | None = None
+    align: str | None = None  # w:jc value
+    indent: dict | None = None  # w:ind attributes
+    line: int | None = LINE_PITCH  # exact line height in twips; None: single, off the grid
+    before: int = 0
+    after: int = 0
+    base: str = "Normal"
+    outline: int | None = None
+    keep_next: bool = False
+    kind: str = "paragraph"
+    scale: int | None = None  # horizontal scale in percent (w:w)
+
+
+NO_INDENT = {"firstLineChars": "0", "firstLine": "0"}
+BODY_INDENT = {"firstLineChars": "200", "firstLine": str(2 * CHAR)}
+
+# Built-in styles are looked up by name; the others are created with these Chinese names.
+STYLES = (
+    Style("Normal", FANGSONG, BODY_PT, BLACK, "both", BODY_INDENT, base=""),
+    Style("Title", XIAOBIAOSONG, 22, BLACK, "center", NO_INDENT),
+    Style("Heading 1", HEITI, BODY_PT, BLACK, indent=BODY_INDENT, outline=0, keep_next=True),
+    Style("Heading 2", KAITI, BODY_PT, BLACK, indent=BODY_INDENT, outline=1, keep_next=True),
+    Style("Heading 3", FANGSONG, BODY_PT, BLACK, indent=BODY_INDENT, outline=2, keep_next=True),
+    Style("Footer", SONGTI, 14, BLACK, indent=NO_INDENT, line=None),
+    # 小初, narrowed so an 18-character mark such as ×××总支部委员会文件 fits one line.
+    Style("发文机关标志", XIAOBIAOSONG, 36, RED, "center", NO_INDENT, line=None,
+          before=1984, after=2 * LINE_PITCH, scale=65),
+    Style("发文字号", FANGSONG, BODY_PT, BLACK, "center", NO_INDENT),
+    Style("主送", indent=NO_INDENT),
+    Style("署名", indent=NO_INDENT),
+    Style("附件标识", HEITI, BODY_PT, indent=NO_INDENT, keep_next=True),
+    Style("章标题", HEITI, BODY_PT, BLACK, "center", NO_INDENT, base="Heading 1"),
+    Style("名单", indent={"leftChars": "500", "left": str(5 * CHAR),
+                        "hangingChars": "300", "hanging": str(3 * CHAR)}),
+    Style("表格文字", size=14, align="center", indent=NO_INDENT, line=None),
+    Style("版记", FANGSONG, 14, BLACK, indent=NO_INDENT),
+    Style("标签", HEITI, kind="character", base="", line=None),
+)
+
+
+def new_document(landscape: bool = False) -> DocumentObject:
+    """Start an empty document with the GB/T 9704 page, grid and styles."""
+    doc = Document()
+    setup_page(doc.sections[0], landscape)
+    for spec in STYLES:
+        define_style(doc, spec)
+    _tune_settings(doc)
+    _drop_thumbnail(doc)
+    return doc
+
+
+def setup_page(section, landscape: bool = False) -> None:
+    """A4, GB/T 9704 margins, 22 × 28 grid; landscape swaps the sheet, not the margins."""
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width = Twips(A4_LONG if landscape else A4_SHORT)
+    section.page_height = Twips(A4_SHORT if landscape else A4_LONG)
+    for side, twips in MARGINS.items():
+        setattr(section, f"{side}_margin", Twips(twips))
+    section.footer_distance = Twips(FOOTER_DISTANCE)
+    section.header_distance = Twips(851)
+    grid = section._sectPr.find(qn("w:docGrid"))
+    grid.attrib.clear()
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(LINE_PITCH))
+    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+
+
+def element(tag: str, **attrs: str):
+    """Make a w: element with w: attributes."""
+    node = OxmlElement(tag)
+    for key, value in attrs.items():
+        node.set(qn(f"w:{key}"), str(value))
+    return node
+
+
+def set_child(parent, child):
+    """Replace parent's element of the same tag with child, keeping schema order loosely."""
+    old = parent.find(child.tag)
+    if old is not None:
+        old.addprevious(child)
+        parent.remove(old)
+    else:
+        parent.append(child)
+    return child
+
+
+def font_properties(spec: Style):
+    """Build the w:rPr of a style: East-Asian font slot, size, colour, never bold."""
+    rpr = OxmlElement("w:rPr")
+    if spec.font:
+        rpr.append(element("w:rFonts", ascii=LATIN, hAnsi=LATIN, cs=LATIN, eastAsia=spec.font))
+    rpr.append(element("w:b", val="0"))
+    rpr.append(element("w:bCs", val="0"))
+    if spec.color:
+        rpr.append(element("w:color", val=spec.color))
+    if spec.scale:
+        rpr.append(element("w:w", val=spec.scale))
+    if spec.size:
+        half_points = str(round(spec.size * 2))
+        rpr.append(element("w:sz", val=half_points))
+        rpr.append(element("w:szCs", val=half_points))
+    return rpr
+
+
+def paragraph_properties(spec: Style):
+    """Build the w:pPr of a style: keep-with-next, spacing, indent, alignment, outline."""
+    ppr = OxmlElement("w:pPr")
+    if spec.keep_next:
+        ppr.append(element("w:keepNext"))
+    if spec.line is None:
+        ppr.append(element("w:snapToGrid", val="0"))
+        spacing = element("w:spacing", before=spec.before, after=spec.after, line=240,
+                          lineRule="auto")
+    else:
+        spacing = element("w:spacing", before=spec.before, after=spec.after, line=spec.line,
+                          lineRule="exact")
+    ppr.append(spacing)
+    if spec.indent:
+        ppr.append(element("w:ind", **spec.indent))
+    if spec.align:
+        ppr.append(element("w:jc", val=spec.align))
+    if spec.outline is not None:
+        ppr.append(element("w:outlineLvl", val=spec.outline))
+    return ppr
+
+
+def define_style(doc: DocumentObject, spec: Style):
+    """Create or rewrite a style from its spec; theme fonts and colours are dropped."""
+    styles = doc.styles
+    kind = WD_STYLE_TYPE.CHARACTER if spec.kind == "character" else WD_STYLE_TYPE.PARAGRAPH
+    style = styles[spec.name] if spec.name in styles else styles.add_style(spec.name, kind)
+    node = style.element
+    for tag in ("w:pPr", "w:rPr"):
+        for old in node.findall(qn(tag)):
+            node.remove(old)
+    if spec.base:
+        style.base_style = styles[spec.base]
+    style.quick_style = True
+    if spec.kind == "paragraph":
+        node.append(paragraph_properties(spec))
+    node.append(font_properties(spec))
+    if spec.name == "Normal":
+        _set_defaults(doc, spec)
+    return style
+
+
+def _set_defaults(doc: DocumentObject, spec: Style) -> None:
+    """Make docDefaults match Normal, with Chinese as the East-Asian language."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = font_properties(Style("defaults", spec.font, spec.size))
+    rpr.append(element("w:lang", val="en-US", eastAsia="zh-CN", bidi="ar-SA"))
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    set_child(rpr_default, rpr)
+    ppr_default = defaults.find(qn("w:pPrDefault"))
+    ppr = OxmlElement("w:pPr")
+    ppr.append(element("w:spacing", before=0, after=0, line=LINE_PITCH, lineRule="exact"))
+    set_child(ppr_default, ppr)
+
+
+def _tune_settings(doc: DocumentObject) -> None:
+    """Odd/even footers, Word 2013+ layout, Chinese theme language."""
+    settings = doc.settings
+    settings.odd_and_even_pages_header_footer = True
+    root = settings.element
+    mode = root.find(f"{qn('w:compat')}/{qn('w:compatSetting')}[@{qn('w:name')}='compatibilityMode']")
+    mode.set(qn("w:val"), "15")
+    root.find(qn("w:themeFontLang")).set(qn("w:eastAsia"), "zh-CN")
+
+
+def _drop_thumbnail(doc: DocumentObject) -> None:
+    """Remove python-docx's stock thumbnail so file browsers do not show a foreign page."""
+    rels = doc.part.package.rels
+    for key in [k for k, rel in rels.items() if rel.reltype == RT.THUMBNAIL]:
+        del rels[key]
+
+
+def paragraph(doc, text: str = "", style: str = "Normal") -> Paragraph:
+    """Append a paragraph holding text as one run (so a Jinja tag stays whole)."""
+    para = doc.add_paragraph(style=style)
+    if text:
+        para.add_run(text)
+    return para
+
+
+def labelled(doc, label: str, text: str, style: str = "Normal") -> Paragraph:
+    """Append a paragraph that starts with a 黑体 label (出席：, 第一条) then plain text."""
+    para = doc.add_paragraph(style=style)
+    para.add_run(label, style="标签")
+    para.add_run(text)
+    return para
+
+
+def blank(doc, lines: int = 1) -> None:
+    """Append empty body lines (the standard's 空行)."""
+    for _ in range(lines):
+        paragraph(doc)
+
+
+def tagged(doc, tag: str) -> None:
+    """Append a paragraph holding only a docxtpl paragraph tag such as {%p for x in xs %}."""
+    paragraph(doc, tag, "主送")
+
+
+def rule(para: Paragraph, side: str, color: str = BLACK, eighths: int = 8, space: int = 1):
+    """Draw a full-width rule on one side of a paragraph (w:pBdr)."""
+    ppr = para._p.get_or_add_pPr()
+    borders = ppr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = element("w:pBdr")
+        ppr.insert_element_before(borders, "w:shd", "w:tabs", "w:suppressAutoHyphens",
+                                  "w:spacing", "w:ind", "w:jc", "w:outlineLvl", "w:rPr")
+    borders.append(element(f"w:{side}", val="single", sz=eighths, space=space, color=color))
+
+
+def tab_stop(para: Paragraph, kind: str, position: int) -> None:
+    """Add a tab stop (left, center, right) at a position in twips from the left margin."""
+    ppr = para._p.get_or_add_pPr()
+    tabs = element("w:tabs")
+    tabs.append(element("w:tab", val=kind, pos=position))
+    ppr.insert_element_before(tabs, "w:spacing", "w:ind", "w:jc", "w:outlineLvl", "w:rPr")
+
+
+def red_header(doc, org: str, number: str) -> None:
+    """发文机关标志 in red, two blank lines, 发文字号 with the red rule 4 mm under it."""
+    paragraph(doc, org, "发文机关标志")
+    para = paragraph(doc, number, "发文字号")
+    rule(para, "bottom", RED, eighths=8, space=11)
+
+
+def heading(doc, text: str, addressee: str | None = None) -> None:
+    """Title two lines under the red rule, then the 主送 one line under the title."""
+    blank(doc, 2)
+    paragraph(doc, text, "Title")
+    if addressee:
+        blank(doc)
+        paragraph(doc, addressee, "主送")
+
+
+# Where 署名 and 成文日期 are centred: a date of about 6.5 characters ending 4 from the right.
+SIGNATURE_CENTRE = TEXT_WIDTH - 4 * CHAR - 13 * CHAR // 4
+
+
+def signature(doc, org: str, date: str) -> None:
+    """Sealed layout: date 4 characters from the right, 署名 centred over it."""
+    blank(doc, 2)
+    for text in (org, date):
+        para = doc.add_paragraph(style="署名")
+        tab_stop(para, "center", SIGNATURE_CENTRE)
+        para.add_run().add_tab()
+        para.add_run(text)
+
+
+def attachment_page(doc, label: str, title: str) -> None:
+    """New page: 附件 label flush left on line 1, title centred on line 3."""
+    paragraph(doc, label, "附件标识").paragraph_format.page_break_before = True
+    blank(doc)
+    paragraph(doc, title, "Title")
+    blank(doc)
+
+
+def colophon(doc, lines: list[str], org: str, date: str) -> None:
+    """版记: lines such as 抄送：…, then 印发机关 and 印发日期, between black rules."""
+    blank(doc)
+    rows = [[text] for text in lines] + [[f"{org}\t{date}"]]
+    table = add_table(doc, [TEXT_WIDTH], rows, "版记", grid=False)
+    set_borders(table, top=8, bottom=8, insideH=6)
+    margins = element("w:tblCellMar")
+    for side in ("left", "right"):
+        margins.append(element(f"w:{side}", w=CHAR, type="dxa"))
+    table._tbl.tblPr.append(margins)
+    tab_stop(table.rows[-1].cells[0].paragraphs[0], "right", TEXT_WIDTH - 2 * CHAR)
+
+
+def add_table(doc, widths: list[int], rows: list[list[str]], style: str = "表格文字",
+              grid: bool = True) -> Table:
+    """Append a centred table; each cell text becomes one run, short rows are padded."""
+    table = doc.add_table(rows=len(rows), cols=len(widths))
+    if grid:
+        table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths):
+        column.w = Twips(width)
+    for row, texts in zip(table.rows, rows):
+        for cell, width, text in zip(row.cells, widths, [*texts, *[""] * len(widths)]):
+            cell.width = Twips(width)
+            para = cell.paragraphs[0]
+            para.style = style
+            if text:
+                para.add_run(text)
+    return table
+
+
+def set_borders(table: Table, **sides: int) -> None:
+    """Give a table only the named borders (sizes in eighths of a point), black, single."""
+    borders = element("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        size = sides.get(side)
+        attrs = {"val": "single", "sz": size, "space": 0, "color": BLACK} if size else {"val": "nil"}
+        borders.append(element(f"w:{side}", **attrs))
+    tbl_pr = table._tbl.tblPr
+    tbl_pr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook")
+
+
+def page_numbers(section) -> None:
+    """"— 1 —" footers: odd pages right, even pages left, one character in."""
+    _number_footer(section.footer, "right", {"rightChars": "100", "right": "280"})
+    _number_footer(section.even_page_footer, "left", {"leftChars": "100", "left": "280"})
+
+
+def _number_footer(footer, align: str, indent: dict) -> None:
+    """Fill one footer with a PAGE field between em dashes."""
+    footer.is_linked_to_previous = False
+    para = footer.paragraphs[0]
+    para.style = "Footer"
+    ppr = para._p.get_or_add_pPr()
+    ppr.append(element("w:ind", **indent))
+    ppr.append(element("w:jc", val=align))
+    para.add_run("— ")
+    field(para, "PAGE", "1")
+    para.add_run(" —")
+
+
+def field(para: Paragraph, instruction: str, cached: str) -> None:
+    """Append a complex field (begin, instruction, separate, cached result, end)."""
+    para.add_run()._r.append(element("w:fldChar", fldCharType="begin"))
+    instr = para.add_run()._r
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    instr.append(text)
+    para.add_run()._r.append(element("w:fldChar", fldCharType="separate"))
+    para.add_run(cached)
+    para.add_run()._r.append(element("w:fldChar", fldCharType="end"))
+
+
+def save(doc: DocumentObject, path: Path, title: str) -> None:
+    """Write the .docx byte for byte the same on every run (fixed times, sorted zip)."""
+    props = doc.core_properties
+    props.title, props.author, props.last_modified_by = title, "docgen", "docgen"
+    props.comments, props.revision = "", 1
+    props.created = props.modified = FIXED_TIME.replace(tzinfo=None)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            out.writestr(info, source.read(item.filename))
