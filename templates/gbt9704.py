@@ -73,6 +73,9 @@ STYLES = (
     # 小初, narrowed so an 18-character mark such as ×××总支部委员会文件 fits one line.
     Style("发文机关标志", XIAOBIAOSONG, 36, RED, "center", NO_INDENT, line=None,
           before=1984, after=2 * LINE_PITCH, scale=65),
+    # 纪要 headings name the meeting's organisation and run longer than a 发文机关标志.
+    Style("纪要标志", XIAOBIAOSONG, 26, RED, "center", NO_INDENT, line=None,
+          before=1984, after=LINE_PITCH, scale=80),
     Style("发文字号", FANGSONG, BODY_PT, BLACK, "center", NO_INDENT),
     Style("主送", indent=NO_INDENT),
     Style("署名", indent=NO_INDENT),
@@ -86,10 +89,12 @@ STYLES = (
 )
 
 
-def new_document(landscape: bool = False) -> DocumentObject:
-    """Start an empty document with the GB/T 9704 page, grid and styles."""
+def new_document(landscape: bool = False, numbered: bool = True) -> DocumentObject:
+    """Start an empty document with the GB/T 9704 page, grid, styles and page numbers."""
     doc = Document()
     setup_page(doc.sections[0], landscape)
+    if numbered:
+        page_numbers(doc.sections[0])
     for spec in STYLES:
         define_style(doc, spec)
     _tune_settings(doc)
@@ -272,6 +277,15 @@ def red_header(doc, org: str, number: str) -> None:
     """发文机关标志 in red, two blank lines, 发文字号 with the red rule 4 mm under it."""
     paragraph(doc, org, "发文机关标志")
     para = paragraph(doc, number, "发文字号")
+    rule(para, "bottom", RED, eighths=8, space=11)
+
+
+def dated_rule(doc, org: str, date: str) -> None:
+    """纪要 line under the heading: issuing unit left, date right, red rule beneath."""
+    para = doc.add_paragraph(style="主送")
+    para.paragraph_format.left_indent = Twips(CHAR)
+    tab_stop(para, "right", TEXT_WIDTH - CHAR)
+    para.add_run(f"{org}\t{date}")
     rule(para, "bottom", RED, eighths=8, space=11)
 
 
