@@ -49,8 +49,52 @@ def meeting_minutes():
     return doc
 
 
+def policy():
+    """规章制度: the red-header 印发通知, then the rules as its 附件 on a new page."""
+    doc = g.new_document()
+    g.red_header(doc, "{{ issuer_mark }}", "{{ number }}")
+    g.heading(doc, "{{ notice_title }}", "{{ addressee }}：")
+    loop(doc, "{%p for text in notice_paragraphs %}", ("Normal", "{{ text }}"))
+    g.blank(doc)
+    g.paragraph(doc, "{{ attachment_note }}")
+    g.signature(doc, "{{ signatory }}", "{{ date_text }}")
+    g.attachment_page(doc, "附件", "{{ title }}")
+    loop(doc, "{%p if adoption_note %}", ("题注", "{{ adoption_note }}"), end="{%p endif %}")
+    g.blank(doc)
+    g.tagged(doc, "{%p if has_chapters %}")
+    g.tagged(doc, "{%p for chapter in chapters %}")
+    g.paragraph(doc, "{{ chapter.heading }}", "章标题")
+    rules_articles(doc, "chapter.articles")
+    g.tagged(doc, "{%p endfor %}")
+    g.tagged(doc, "{%p else %}")
+    rules_articles(doc, "articles")
+    g.tagged(doc, "{%p endif %}")
+    official_colophon(doc, "{{ printer }}")
+    return doc
+
+
+def rules_articles(doc, source: str) -> None:
+    """Articles (条) of the rules: 黑体 label on the first 款, then 项 （一） and 目 1."""
+    g.tagged(doc, f"{{%p for article in {source} %}}")
+    g.tagged(doc, "{%p for clause in article.clauses %}")
+    g.labelled(doc, "{{ clause.lead }}", "{{ clause.text }}")
+    g.tagged(doc, "{%p for item in clause['items'] %}")
+    g.paragraph(doc, "{{ item.label }}{{ item.text }}")
+    loop(doc, "{%p for sub in item['items'] %}", ("Normal", "{{ sub.label }}{{ sub.text }}"))
+    g.tagged(doc, "{%p endfor %}")
+    g.tagged(doc, "{%p endfor %}")
+    g.tagged(doc, "{%p endfor %}")
+
+
+def official_colophon(doc, printer: str) -> None:
+    """版记 of a 公文: 抄送 when there is one, 印发机关 and 印发日期."""
+    g.colophon(doc, ["{%tr if cc_text %}", "抄送：{{ cc_text }}", "{%tr endif %}"],
+               printer, "{{ print_date_text }}印发")
+
+
 KINDS = {
     "meeting-minutes": ("会议纪要", meeting_minutes),
+    "policy": ("规章制度", policy),
 }
 
 

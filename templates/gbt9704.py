@@ -78,9 +78,11 @@ STYLES = (
           before=1984, after=LINE_PITCH, scale=80),
     Style("发文字号", FANGSONG, BODY_PT, BLACK, "center", NO_INDENT),
     Style("主送", indent=NO_INDENT),
-    Style("署名", indent=NO_INDENT),
+    Style("署名", indent=NO_INDENT, keep_next=True),
     Style("附件标识", HEITI, BODY_PT, indent=NO_INDENT, keep_next=True),
-    Style("章标题", HEITI, BODY_PT, BLACK, "center", NO_INDENT, base="Heading 1"),
+    Style("题注", KAITI, BODY_PT, BLACK, "center", NO_INDENT),
+    Style("章标题", HEITI, BODY_PT, BLACK, "center", NO_INDENT, before=LINE_PITCH // 2,
+          after=LINE_PITCH // 2, base="Heading 1", keep_next=True),
     Style("名单", indent={"leftChars": "500", "left": str(5 * CHAR),
                         "hangingChars": "300", "hanging": str(3 * CHAR)}),
     Style("表格文字", size=14, align="center", indent=NO_INDENT, line=None),
@@ -303,13 +305,14 @@ SIGNATURE_CENTRE = TEXT_WIDTH - 4 * CHAR - 13 * CHAR // 4
 
 
 def signature(doc, org: str, date: str) -> None:
-    """Sealed layout: date 4 characters from the right, 署名 centred over it."""
-    blank(doc, 2)
+    """Sealed layout: one line under the text, date 4 characters from the right, 署名 centred over it."""
+    blank(doc)
     for text in (org, date):
         para = doc.add_paragraph(style="署名")
         tab_stop(para, "center", SIGNATURE_CENTRE)
         para.add_run().add_tab()
         para.add_run(text)
+    para.paragraph_format.keep_with_next = False
 
 
 def attachment_page(doc, label: str, title: str) -> None:
@@ -317,7 +320,6 @@ def attachment_page(doc, label: str, title: str) -> None:
     paragraph(doc, label, "附件标识").paragraph_format.page_break_before = True
     blank(doc)
     paragraph(doc, title, "Title")
-    blank(doc)
 
 
 def colophon(doc, lines: list[str], org: str, date: str) -> None:
