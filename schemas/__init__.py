@@ -1,0 +1,1 @@
+"""Input schemas of the document kinds: one module per kind, plus shared fields and the profile."""

@@ -1,0 +1,641 @@
+"""Shared pieces of the kind schemas: Chinese-speaking fields, BaseSchema, numbering, validate().
+
+Loaded data is JSON-native: dates load as "2026-03-05" and date-times as "2026-03-05T14:30"
+(normalised ISO strings), optional fields load as "", [] or None, so loaded data can be stored
+as JSON and validates again to itself. Every field class here carries Chinese error messages;
+kind modules use only these classes and validators, never marshmallow's directly.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from marshmallow import RAISE, Schema, ValidationError, fields, missing, validate, validates_schema
+
+from schemas.profile import PROFILE
+from service.engine.filters import cn_date, cn_join, cn_numeral
+
+NAME_LENGTH = 30
+SHORT_LENGTH = 100
+LONG_LENGTH = 5000
+
+FIELD_MESSAGES = {
+    "required": "此项必填",
+    "null": "不能为空值（null）",
+    "validator_failed": "取值无效",
+}
+
+# ---------------------------------------------------------------- validators
+
+
+class _Length(validate.Length):
+    """Length check with Chinese messages; subclasses say what is counted."""
+
+    too_short = ""
+    too_long = ""
+
+    def __call__(self, value):
+        """Raise a Chinese error when ``value`` is too short or too long."""
+        if self.min is not None and len(value) < self.min:
+            raise ValidationError(self.too_short.format(min=self.min, length=len(value)))
+        if self.max is not None and len(value) > self.max:
+            raise ValidationError(self.too_long.format(max=self.max, length=len(value)))
+        return value
+
+
+class TextLength(_Length):
+    """Number of characters in a text."""
+
+    too_short = "至少{min}个字符"
+    too_long = "不能超过{max}个字符（现有{length}个）"
+
+
+class ItemCount(_Length):
+    """Number of entries in a list."""
+
+    too_short = "不能为空，至少填写{min}项"
+    too_long = "最多填写{max}项（现有{length}项）"
+
+
+class Range(validate.Range):
+    """Inclusive numeric range with Chinese messages."""
+
+    message_min = "不能小于{{min}}"
+    message_max = "不能大于{{max}}"
+    message_all = "应在{{min}}至{{max}}之间"
+
+
+class OneOf(validate.OneOf):
+    """Choice from a fixed list with a Chinese message listing the choices."""
+
+    default_message = "应为以下之一：{choices}"
+
+    def __init__(self, choices, **kwargs):
+        """Remember the choices and list them with 、."""
+        super().__init__(choices, **kwargs)
+        self.choices_text = "、".join(str(choice) for choice in self.choices)
+
+
+BAD_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_chars(value: str) -> None:
+    """Reject characters an XML 1.0 document (a .docx) cannot hold."""
+    found = BAD_XML_CHARS.search(value)
+    if found:
+        raise ValidationError(
+            f"含有Word文档无法保存的控制字符 U+{ord(found.group()):04X}"
+            f"（第{found.start() + 1}个字符），请删除后重试"
+        )
+
+
+def single_line(value: str) -> None:
+    """Reject line breaks in one-line fields such as names and titles."""
+    if "\n" in value or "\r" in value:
+        raise ValidationError("此项只能填写一行，不能换行")
+
+
+PHONE_MOBILE = re.compile(r"1[3-9]\d{9}")
+PHONE_LANDLINE = re.compile(r"0\d{9,11}")
+PHONE_INTERNATIONAL = re.compile(r"\+[1-9]\d{6,14}")
+PHONE_CHARS = re.compile(r"\+?\d+([ -]\d+)*")
+
+
+def phone(value: str) -> None:
+    """Accept a mainland mobile, a landline with area code, or +country number."""
+    digits = value.replace(" ", "").replace("-", "")
+    shapes = (PHONE_MOBILE, PHONE_LANDLINE, PHONE_INTERNATIONAL)
+    if not PHONE_CHARS.fullmatch(value) or not any(s.fullmatch(digits) for s in shapes):
+        raise ValidationError(
+            "电话号码格式不对：手机如13812345678，座机带区号如010-68371234，境外号码如+92 51 2345678"
+        )
+
+
+NUMBER_PATTERN = re.compile(r"(?P<series>[^\s〔〕]+)〔(?P<year>\d{4})〕(?P<serial>[1-9]\d{0,5})号")
+NUMBER_EXAMPLE = f"如“{PROFILE.organisation.code}〔2026〕3号”"
+NUMBER_MISTAKES = (
+    (re.compile(r".*〕\s*第"), "序号前不加“第”"),
+    (re.compile(r"^[^〔〕]*$|.*[\[\]［］()（）【】{}]"), "年份应使用六角括号〔〕"),
+    (re.compile(r".*〔(?!\d{4}〕)"), "年份应写全4位数字"),
+    (re.compile(r".*〕0"), "序号不编虚位，不加前导0（写“3号”，不写“03号”）"),
+    (re.compile(r".*(?<!号)$"), "应以“号”结尾"),
+)
+
+
+def doc_number(value: str) -> None:
+    """Check a 发文字号 against GB/T 9704: 机关代字〔2026〕3号."""
+    if NUMBER_PATTERN.fullmatch(value):
+        return
+    problem = next((text for pattern, text in NUMBER_MISTAKES if pattern.match(value)), "格式不对")
+    raise ValidationError(f"发文字号{problem}，{NUMBER_EXAMPLE}")
+
+
+# ---------------------------------------------------------------- fields
+
+
+class DefaultWhenEmpty:
+    """Mixin for optional fields: null, or "" where "" is not the default, loads the default."""
+
+    def deserialize(self, value, *args, **kwargs):
+        """Treat an empty form input or a JSON null as 'not given'."""
+        if not self.required and self.load_default is not missing:
+            if value is None or (value == "" and self.load_default != ""):
+                value = missing
+        return super().deserialize(value, *args, **kwargs)
+
+
+def _validators(extra, *first) -> list:
+    """Put a field's own checks before those the caller passed in ``validate``."""
+    if extra is None:
+        return list(first)
+    return [*first, *(extra if isinstance(extra, (list, tuple)) else [extra])]
+
+
+class Text(DefaultWhenEmpty, fields.String):
+    """Text typed by a person: length-limited, XML-safe, one line unless ``multiline``."""
+
+    default_error_messages = {
+        **FIELD_MESSAGES,
+        "invalid": "应为文字（字符串）",
+        "invalid_utf8": "不是有效的UTF-8文字",
+        "blank": "不能为空白",
+    }
+
+    def __init__(self, *, max_length: int = SHORT_LENGTH, multiline: bool = False, **kwargs):
+        """Add the length, XML and line checks to the field's validators."""
+        checks = [TextLength(max=max_length), xml_chars] + ([] if multiline else [single_line])
+        kwargs["validate"] = _validators(kwargs.get("validate"), *checks)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        """Load the text as typed; a required text must hold more than white space."""
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if self.required and not text.strip():
+            raise self.make_error("blank")
+        return text
+
+
+def Name(**kwargs) -> Text:
+    """A person's or team's name (one line, 30 characters)."""
+    return Text(max_length=kwargs.pop("max_length", NAME_LENGTH), **kwargs)
+
+
+def LongText(**kwargs) -> Text:
+    """A paragraph or several: newlines allowed, 5000 characters."""
+    return Text(max_length=kwargs.pop("max_length", LONG_LENGTH), multiline=True, **kwargs)
+
+
+def Phone(**kwargs) -> Text:
+    """A telephone number: mobile, landline with area code or international."""
+    return Text(max_length=NAME_LENGTH, validate=phone, **kwargs)
+
+
+def Choice(choices, **kwargs) -> Text:
+    """One of a fixed list of texts (an enum in JSON Schema)."""
+    return Text(validate=OneOf(list(choices)), **kwargs)
+
+
+class DocNumber(Text):
+    """A 发文字号-style number; when optional, omitted, null and "" load as None."""
+
+    def __init__(self, **kwargs):
+        """A one-line text checked by doc_number(), None by default unless required."""
+        if not kwargs.get("required"):
+            kwargs.setdefault("load_default", None)
+        super().__init__(max_length=NAME_LENGTH, validate=doc_number, **kwargs)
+
+
+class Integer(DefaultWhenEmpty, fields.Integer):
+    """A whole number (JSON number, not a string)."""
+
+    default_error_messages = {**FIELD_MESSAGES, "invalid": "应为整数", "too_large": "数值过大"}
+
+    def __init__(self, **kwargs):
+        """Accept integers only: no strings, no fractions."""
+        super().__init__(strict=True, **kwargs)
+
+
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+
+class _Moment(DefaultWhenEmpty):
+    """Loading shared by Date and DateTime: a strict shape, a real calendar value, years 2000–2099.
+
+    Subclasses set SHAPE (a regex for the text), TYPE (date or datetime) and FORMAT (how the
+    loaded value is written: the normalised ISO string the loaded data holds).
+    """
+
+    SHAPE: str
+    TYPE: type
+    FORMAT: str
+    moment_messages = {
+        "nonexistent": "没有这个日期或时间：{input}",
+        "range": f"日期应在{FIRST_YEAR}年至{LAST_YEAR}年之间",
+    }
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        """Load the text (or a date/datetime object, e.g. from Excel) into the ISO string."""
+        if isinstance(value, self.TYPE):
+            moment = value
+        elif isinstance(value, str) and re.fullmatch(self.SHAPE, value):
+            try:
+                moment = self.TYPE.fromisoformat(value)
+            except ValueError:
+                raise self.make_error("nonexistent", input=value) from None
+        else:
+            raise self.make_error("invalid")
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            raise self.make_error("range")
+        return moment.strftime(self.FORMAT)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        """Write the stored ISO string (or a date/datetime) back out."""
+        return value if value is None or isinstance(value, str) else value.strftime(self.FORMAT)
+
+
+class Date(_Moment, fields.Date):
+    """A date written 2026-03-05; loads as that ISO string."""
+
+    default_error_messages = {**FIELD_MESSAGES, **_Moment.moment_messages, "invalid": "日期格式应为“2026-03-05”"}
+    SHAPE = r"\d{4}-\d{2}-\d{2}"
+    TYPE = dt.date
+    FORMAT = "%Y-%m-%d"
+
+
+class DateTime(_Moment, fields.String):
+    """A local date and time written 2026-03-05T14:30 (as an HTML datetime-local input sends it).
+
+    Loads as that ISO string, to the minute. A string field with a pattern rather than
+    fields.DateTime, because JSON Schema's "date-time" format demands seconds and a time zone.
+    """
+
+    default_error_messages = {
+        **FIELD_MESSAGES,
+        **_Moment.moment_messages,
+        "invalid": "日期时间格式应为“2026-03-05T14:30”",
+    }
+    SHAPE = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?"
+    TYPE = dt.datetime
+    FORMAT = "%Y-%m-%dT%H:%M"
+
+    def __init__(self, **kwargs):
+        """Describe the accepted shape in the JSON Schema metadata."""
+        shape = {"pattern": f"^{self.SHAPE}$", "example": "2026-03-05T14:30"}
+        super().__init__(metadata={**shape, **kwargs.pop("metadata", {})}, **kwargs)
+
+
+class List(DefaultWhenEmpty, fields.List):
+    """A list with a size limit; ``min_items=1`` makes an empty list an error."""
+
+    default_error_messages = {**FIELD_MESSAGES, "invalid": "应为列表（[…]）"}
+
+    def __init__(self, inner, *, min_items: int = 0, max_items: int = 100, **kwargs):
+        """Add the item-count check; optional lists default to []."""
+        kwargs["validate"] = _validators(kwargs.get("validate"), ItemCount(min=min_items, max=max_items))
+        if not kwargs.get("required") and "load_default" not in kwargs:
+            kwargs["load_default"] = list
+        super().__init__(inner, **kwargs)
+
+
+class Nested(fields.Nested):
+    """An object inside the document data."""
+
+    default_error_messages = {**FIELD_MESSAGES, "type": "应为对象（{…}）"}
+
+
+class TextOrNested(fields.Field):
+    """Text, or an object loaded by ``nested``; text loads as {"text": …, "items": []}.
+
+    Used for 款 and 项 of a policy: plain paragraphs, or paragraphs with numbered sub-items.
+    Plain text is checked by the nested schema's own ``text`` field.
+    """
+
+    default_error_messages = {**FIELD_MESSAGES, "invalid": "应为文字，或带text的对象"}
+
+    def __init__(self, nested: type[Schema], **kwargs):
+        """Keep the object schema; describe both forms in the JSON Schema metadata."""
+        self.schema = nested()
+        self.text = self.schema.fields["text"]
+        limit = next(check.max for check in self.text.validators if isinstance(check, TextLength))
+        metadata = {"oneOf": [{"type": "string", "maxLength": limit}, {"type": "object"}]}
+        super().__init__(metadata={**metadata, **kwargs.pop("metadata", {})}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> dict:
+        """Load either form into the object form."""
+        if isinstance(value, str):
+            return {"text": self.text.deserialize(value), "items": []}
+        if isinstance(value, dict):
+            return self.schema.load(value)
+        raise self.make_error("invalid")
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        """Write the object form."""
+        return value
+
+
+def meta(title: str, description: str) -> dict:
+    """The metadata every field carries: the Chinese label and help text for forms and sheets."""
+    return {"title": title, "description": description}
+
+
+# ---------------------------------------------------------------- schemas
+
+
+class BaseSchema(Schema):
+    """Every input schema: unknown fields rejected, Chinese messages, optional number check."""
+
+    numbering: ClassVar[Numbering | None] = None
+    error_messages = {"unknown": "本文书没有这一项（未知字段）", "type": "应为对象（{…}）"}
+
+    class Meta:
+        """Reject fields the schema does not declare."""
+
+        unknown = RAISE
+
+    @validates_schema(skip_on_field_errors=False)
+    def _check_number(self, data: dict, **kwargs) -> None:
+        """A number the caller supplies must carry this document's series and year."""
+        if self.numbering:
+            raise_problems(self.numbering.problems(data))
+
+
+class Person(BaseSchema):
+    """A person in a list, with an optional post (职务)."""
+
+    name = Name(required=True, metadata=meta("姓名", "如：王喆"))
+    post = Text(max_length=50, load_default="", metadata=meta("职务", "可选，如：总支书记、仿真评估处处长"))
+
+
+def People(schema: type[Schema] | None = None, **kwargs) -> List:
+    """A list of people (``Person`` objects unless another schema is given)."""
+    return List(Nested(schema or Person), **kwargs)
+
+
+def problem_tree(problems: list[tuple[tuple, str]]) -> dict:
+    """Build marshmallow's nested error dict from (path, message) pairs."""
+    tree: dict = {}
+    for path, message in problems:
+        node = tree
+        for key in path[:-1]:
+            node = node.setdefault(key, {})
+        node.setdefault(path[-1], []).append(message)
+    return tree
+
+
+def raise_problems(problems: list[tuple[tuple, str]]) -> None:
+    """Raise the cross-field problems, each at its own path, if there are any."""
+    if problems:
+        raise ValidationError(problem_tree(problems))
+
+
+def repeated(values: list) -> list[int]:
+    """Indexes of entries equal to an earlier entry."""
+    seen: set = set()
+    found = []
+    for index, value in enumerate(values):
+        if value in seen:
+            found.append(index)
+        seen.add(value)
+    return found
+
+
+def duplicate_names(data: dict, key: str, what: str = "name") -> list[tuple[tuple, str]]:
+    """Problems for entries of the list ``data[key]`` whose ``what`` repeats an earlier one."""
+    entries = [entry.get(what) for entry in data.get(key) or []]
+    return [((key, index, what), f"“{entries[index]}”重复了") for index in repeated(entries)]
+
+
+def not_before(data: dict, key: str, earlier_key: str, message: str, at: str = "") -> list[tuple[tuple, str]]:
+    """A problem (at ``at``, by default ``key``) if ``key``'s date is before ``earlier_key``'s."""
+    later, earlier = data.get(key), data.get(earlier_key)
+    if later and earlier and later[: len(earlier)] < earlier[: len(later)]:
+        return [((at or key,), message)]
+    return []
+
+
+# ---------------------------------------------------------------- numbering
+
+
+@dataclass(frozen=True)
+class Numbering:
+    """How a kind's documents are numbered: 机关代字〔年份〕序号号, one serial run per series and year.
+
+    ``field`` holds the number in the input (optional there: the service allocates one when it is
+    missing); the series is the 机关代字 of the unit named in ``unit_field`` (the 总支 when None)
+    followed by ``suffix``; the year is that of the date in ``date_field``.
+    """
+
+    field: str
+    date_field: str
+    unit_field: str | None = None
+    suffix: str = ""
+
+    def series(self, data: dict) -> str:
+        """The series the document's number belongs to, e.g. 中心党总支 or 中心党总支证."""
+        unit = PROFILE.unit(data[self.unit_field]) if self.unit_field else PROFILE.organisation
+        return unit.code + self.suffix
+
+    def year(self, data: dict) -> int:
+        """The year of the document's date."""
+        return int(str(data[self.date_field])[:4])
+
+    @staticmethod
+    def format(series: str, year: int, serial: int) -> str:
+        """Write the number: 中心党总支〔2026〕3号."""
+        return f"{series}〔{year}〕{serial}号"
+
+    @staticmethod
+    def parse(number: str) -> tuple[str, int, int]:
+        """Split a number into (series, year, serial); ValueError if it is not one."""
+        found = NUMBER_PATTERN.fullmatch(number or "")
+        if not found:
+            raise ValueError(f"not a document number: {number!r}")
+        return found["series"], int(found["year"]), int(found["serial"])
+
+    def problems(self, data: dict) -> list[tuple[tuple, str]]:
+        """A supplied number whose series or year does not fit the document."""
+        number = data.get(self.field)
+        needed = (self.date_field, self.unit_field) if self.unit_field else (self.date_field,)
+        if not number or not all(data.get(key) for key in needed):
+            return []
+        series, year, _ = self.parse(number)
+        if series != self.series(data):
+            return [((self.field,), f"机关代字应为“{self.series(data)}”")]
+        if year != self.year(data):
+            return [((self.field,), f"年份应与文书日期的年份（{self.year(data)}）一致")]
+        return []
+
+
+# ---------------------------------------------------------------- validate()
+
+
+def _flatten(messages: Any, path: tuple) -> list[tuple[tuple, str]]:
+    """Turn marshmallow's nested messages into (path, message) pairs; _schema stays at its parent."""
+    if isinstance(messages, dict):
+        return [
+            pair
+            for key, value in messages.items()
+            for pair in _flatten(value, path if key == "_schema" else (*path, key))
+        ]
+    if isinstance(messages, list):
+        return [pair for message in messages for pair in _flatten(message, path)]
+    return [(path, str(messages))]
+
+
+def _sort_key(schema: Schema, path: tuple) -> list[tuple[int, str]]:
+    """Order a path by the schema's field declaration order, then by list index."""
+    node: Any = schema
+    key = []
+    for segment in path:
+        if isinstance(node, (Nested, TextOrNested)):
+            node = node.schema
+        if isinstance(segment, int):
+            key.append((segment, ""))
+            node = getattr(node, "inner", None)
+            continue
+        names = list(node.fields) if isinstance(node, Schema) else []
+        key.append((names.index(segment) if segment in names else len(names), segment))
+        node = node.fields.get(segment) if isinstance(node, Schema) else None
+    return key
+
+
+def path_text(path: tuple) -> str:
+    """Write a path as attendees[3].name."""
+    text = ""
+    for segment in path:
+        text += f"[{segment}]" if isinstance(segment, int) else f".{segment}" if text else segment
+    return text
+
+
+def validate(schema: Schema | type[Schema], payload: Any) -> tuple[dict | None, list[dict]]:
+    """Load ``payload``; on failure return (None, every error as {"path", "message"}) in form order."""
+    schema = schema() if isinstance(schema, type) else schema
+    if not isinstance(payload, dict):
+        return None, [{"path": "", "message": "数据应为JSON对象（{…}）"}]
+    try:
+        return schema.load(payload), []
+    except ValidationError as error:
+        problems = sorted(_flatten(error.messages, ()), key=lambda pair: _sort_key(schema, pair[0]))
+        return None, [{"path": path_text(path), "message": message} for path, message in problems]
+
+
+# ---------------------------------------------------------------- 公文 fields and context
+
+
+def number_field(title: str = "发文字号", series: str = PROFILE.organisation.code) -> Text:
+    """The optional number of a numbered document whose series usually is ``series``."""
+    hint = f"可不填，由系统按年度顺序编号；如填写，格式如“{series}〔2026〕3号”"
+    return DocNumber(metadata=meta(title, hint))
+
+
+def addressee_field() -> Text:
+    """主送机关, defaulting to the profile's."""
+    return Text(load_default=PROFILE.addressee, metadata=meta("主送机关", f"默认：{PROFILE.addressee}"))
+
+
+def signatory_field() -> Text:
+    """署名 (issuing organisation's full name), defaulting to the 总支."""
+    name = PROFILE.organisation.full_name
+    return Text(load_default=name, metadata=meta("署名", f"发文机关全称，默认：{name}"))
+
+
+def cc_field() -> List:
+    """抄送机关, optional."""
+    return List(Text(metadata=meta("抄送机关", "如：上级党委组织部")), max_items=30,
+                metadata=meta("抄送", "可选，抄送机关名称，每项一个"))
+
+
+def printer_field() -> Text:
+    """印发机关 in the 版记, defaulting to the profile's office."""
+    office = PROFILE.printing_office
+    return Text(load_default=office, metadata=meta("印发机关", f"版记中的印发机关，默认：{office}"))
+
+
+def print_date_field() -> Date:
+    """印发日期 in the 版记, defaulting to the 成文日期."""
+    return Date(load_default=None, metadata=meta("印发日期", "版记中的印发日期，不填则与成文日期相同"))
+
+
+class OfficialSchema(BaseSchema):
+    """A 公文 with the shared 版记 fields: checks the 印发日期 against the 成文日期."""
+
+    @validates_schema(skip_on_field_errors=False)
+    def _check_print_date(self, data: dict, **kwargs) -> None:
+        """The document cannot be printed before it is dated."""
+        raise_problems(not_before(data, "print_date", "date", "印发日期不能早于成文日期"))
+
+
+def profile_context() -> dict:
+    """The 总支's profile values every template may print."""
+    org = PROFILE.organisation
+    return {
+        "org_name": org.full_name,
+        "org_short_name": org.name,
+        "org_code": org.code,
+        "org_secretary": org.secretary,
+        "issuer_mark": PROFILE.issuer_mark,
+        "org_phone": PROFILE.phone,
+    }
+
+
+def base_context(data: dict) -> dict:
+    """A copy of the loaded data plus the profile values."""
+    return {**copy.deepcopy(data), **profile_context()}
+
+
+def official_context(data: dict) -> dict:
+    """Derived values shared by 公文: number, dates and the 版记 lines."""
+    return {
+        "number": data.get("number") or "",
+        "date_text": cn_date(data["date"]),
+        "cc_text": sentence(data.get("cc", [])),
+        "print_date_text": cn_date(data.get("print_date") or data["date"]),
+    }
+
+
+# ---------------------------------------------------------------- text helpers for context()
+
+
+def decision_label(n: int) -> str:
+    """一、 for the n-th (1-based) decision or heading."""
+    return f"{cn_numeral(n)}、"
+
+
+def item_label(n: int) -> str:
+    """（一） for the n-th 项."""
+    return f"（{cn_numeral(n)}）"
+
+
+def sub_item_label(n: int) -> str:
+    """1. for the n-th 目."""
+    return f"{n}."
+
+
+def labelled(texts: list[str], label=item_label) -> list[dict]:
+    """Texts as [{"label": "（一）", "text": …}, …]."""
+    return [{"label": label(n), "text": text} for n, text in enumerate(texts, 1)]
+
+
+def paragraphs(text: str) -> list[str]:
+    """The non-blank lines of a multi-line text, each one paragraph."""
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def person_text(person: dict) -> str:
+    """王喆（总支书记） — the name, with the post in brackets when there is one."""
+    return f"{person['name']}（{person['post']}）" if person.get("post") else person["name"]
+
+
+def names(people: list[dict]) -> str:
+    """Names joined with 、."""
+    return cn_join(person["name"] for person in people)
+
+
+def sentence(items: list[str]) -> str:
+    """A 版记-style list: items joined with ， and ended with 。 ("" when empty)."""
+    return f"{'，'.join(items)}。" if items else ""
+
