@@ -49,7 +49,7 @@ class Style:
     color: str | None = None
     align: str | None = None  # w:jc value
     indent: dict | None = None  # w:ind attributes
-    line: int | None = LINE_PITCH  # exact line height in twips; None: single, off the grid
+    line: int | None = LINE_PITCH  # exact line height in twips; None: single
     before: int = 0
     after: int = 0
     base: str = "Normal"
@@ -57,6 +57,8 @@ class Style:
     keep_next: bool = False
     kind: str = "paragraph"
     scale: int | None = None  # horizontal scale in percent (w:w)
+    tracking: int | None = None  # extra space after each character, in twips
+    grid: bool = True  # False: the paragraph ignores the document grid
 
 
 NO_INDENT = {"firstLineChars": "0", "firstLine": "0"}
@@ -65,27 +67,29 @@ BODY_INDENT = {"firstLineChars": "200", "firstLine": str(2 * CHAR)}
 # Built-in styles are looked up by name; the others are created with these Chinese names.
 STYLES = (
     Style("Normal", FANGSONG, BODY_PT, BLACK, "both", BODY_INDENT, base=""),
-    Style("Title", XIAOBIAOSONG, 22, BLACK, "center", NO_INDENT),
+    Style("Title", XIAOBIAOSONG, 22, BLACK, "center", NO_INDENT, grid=False),
     Style("Heading 1", HEITI, BODY_PT, BLACK, indent=BODY_INDENT, outline=0, keep_next=True),
     Style("Heading 2", KAITI, BODY_PT, BLACK, indent=BODY_INDENT, outline=1, keep_next=True),
     Style("Heading 3", FANGSONG, BODY_PT, BLACK, indent=BODY_INDENT, outline=2, keep_next=True),
-    Style("Footer", SONGTI, 14, BLACK, indent=NO_INDENT, line=None),
+    Style("Footer", SONGTI, 14, BLACK, indent=NO_INDENT, line=None, grid=False),
     # 小初, narrowed so an 18-character mark such as ×××总支部委员会文件 fits one line.
     Style("发文机关标志", XIAOBIAOSONG, 36, RED, "center", NO_INDENT, line=None,
-          before=1984, after=2 * LINE_PITCH, scale=65),
+          before=1984, after=2 * LINE_PITCH, scale=65, grid=False),
     # 纪要 headings name the meeting's organisation and run longer than a 发文机关标志.
     Style("纪要标志", XIAOBIAOSONG, 26, RED, "center", NO_INDENT, line=None,
-          before=1984, after=LINE_PITCH, scale=80),
+          before=1984, after=LINE_PITCH, scale=80, grid=False),
     Style("发文字号", FANGSONG, BODY_PT, BLACK, "center", NO_INDENT),
     Style("主送", indent=NO_INDENT),
-    Style("署名", indent=NO_INDENT, keep_next=True),
+    # One line between the text (or 附件说明) and the 署名, which stays with its date.
+    Style("署名", indent=NO_INDENT, before=LINE_PITCH, keep_next=True),
+    Style("成文日期", align="right", indent={**NO_INDENT, "rightChars": "400", "right": str(4 * CHAR)}),
     Style("附件标识", HEITI, BODY_PT, indent=NO_INDENT, keep_next=True),
     Style("题注", KAITI, BODY_PT, BLACK, "center", NO_INDENT),
     Style("章标题", HEITI, BODY_PT, BLACK, "center", NO_INDENT, before=LINE_PITCH // 2,
           after=LINE_PITCH // 2, base="Heading 1", keep_next=True),
     Style("名单", indent={"leftChars": "500", "left": str(5 * CHAR),
                         "hangingChars": "300", "hanging": str(3 * CHAR)}),
-    Style("表格文字", size=14, align="center", indent=NO_INDENT, line=None),
+    Style("表格文字", size=14, align="center", indent=NO_INDENT, line=None, grid=False),
     Style("版记", FANGSONG, 14, BLACK, indent=NO_INDENT),
     Style("标签", HEITI, kind="character", base="", line=None),
 )
@@ -148,6 +152,8 @@ def font_properties(spec: Style):
     rpr.append(element("w:bCs", val="0"))
     if spec.color:
         rpr.append(element("w:color", val=spec.color))
+    if spec.tracking:
+        rpr.append(element("w:spacing", val=spec.tracking))
     if spec.scale:
         rpr.append(element("w:w", val=spec.scale))
     if spec.size:
@@ -162,14 +168,10 @@ def paragraph_properties(spec: Style):
     ppr = OxmlElement("w:pPr")
     if spec.keep_next:
         ppr.append(element("w:keepNext"))
-    if spec.line is None:
+    if not spec.grid:
         ppr.append(element("w:snapToGrid", val="0"))
-        spacing = element("w:spacing", before=spec.before, after=spec.after, line=240,
-                          lineRule="auto")
-    else:
-        spacing = element("w:spacing", before=spec.before, after=spec.after, line=spec.line,
-                          lineRule="exact")
-    ppr.append(spacing)
+    line = {"line": spec.line, "lineRule": "exact"} if spec.line else {"line": 240, "lineRule": "auto"}
+    ppr.append(element("w:spacing", before=spec.before, after=spec.after, **line))
     if spec.indent:
         ppr.append(element("w:ind", **spec.indent))
     if spec.align:
@@ -300,19 +302,24 @@ def heading(doc, text: str, addressee: str | None = None) -> None:
         paragraph(doc, addressee, "主送")
 
 
-# Where 署名 and 成文日期 are centred: a date of about 6.5 characters ending 4 from the right.
-SIGNATURE_CENTRE = TEXT_WIDTH - 4 * CHAR - 13 * CHAR // 4
+# 署名 is centred over the date; the centre sits so that a 16-character 署名 such as
+# 中共×××工程中心总支部委员会 still ends a character inside the text block.
+SIGNATURE_CENTRE = TEXT_WIDTH - 9 * CHAR
 
 
 def signature(doc, org: str, date: str) -> None:
-    """Sealed layout: one line under the text, date 4 characters from the right, 署名 centred over it."""
-    blank(doc)
-    for text in (org, date):
-        para = doc.add_paragraph(style="署名")
-        tab_stop(para, "center", SIGNATURE_CENTRE)
-        para.add_run().add_tab()
-        para.add_run(text)
-    para.paragraph_format.keep_with_next = False
+    """Sealed layout: 成文日期 4 characters from the right, 署名 centred above it."""
+    centred_at(doc, org, "署名", SIGNATURE_CENTRE)
+    paragraph(doc, date, "成文日期")
+
+
+def centred_at(doc, text: str, style: str, centre: int) -> Paragraph:
+    """A paragraph whose text is centred on a position (a centred tab stop)."""
+    para = doc.add_paragraph(style=style)
+    tab_stop(para, "center", centre)
+    para.add_run().add_tab()
+    para.add_run(text)
+    return para
 
 
 def attachment_page(doc, label: str, title: str) -> None:
