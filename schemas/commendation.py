@@ -55,8 +55,8 @@ NUMBERING = Numbering(field="number", date_field="date")
 
 
 def subject_shape(subject: str) -> None:
-    """A subject, when given, reads 关于……的决定."""
-    if subject and not (subject.startswith("关于") and subject.endswith("的决定")):
+    """A subject reads 关于……的决定."""
+    if not (subject.startswith("关于") and subject.endswith("的决定")):
         raise ValidationError("标题应为“关于……的决定”")
 
 

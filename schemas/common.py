@@ -138,13 +138,12 @@ def doc_number(value: str) -> None:
 
 
 class DefaultWhenEmpty:
-    """Mixin for optional fields: null, or "" where "" is not the default, loads the default."""
+    """Mixin for optional fields: null or "" loads the field's default, unvalidated."""
 
     def deserialize(self, value, *args, **kwargs):
         """Treat an empty form input or a JSON null as 'not given'."""
-        if not self.required and self.load_default is not missing:
-            if value is None or (value == "" and self.load_default != ""):
-                value = missing
+        if not self.required and self.load_default is not missing and (value is None or value == ""):
+            value = missing
         return super().deserialize(value, *args, **kwargs)
 
 
