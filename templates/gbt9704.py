@@ -13,7 +13,7 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -89,7 +89,10 @@ STYLES = (
           after=LINE_PITCH // 2, base="Heading 1", keep_next=True),
     Style("名单", indent={"leftChars": "500", "left": str(5 * CHAR),
                         "hangingChars": "300", "hanging": str(3 * CHAR)}),
-    Style("表格文字", size=14, align="center", indent=NO_INDENT, line=None, grid=False),
+    Style("表格文字", size=14, align="center", indent=NO_INDENT, line=None, before=60, after=60,
+          grid=False),
+    Style("表格居左", size=14, align="left", indent=NO_INDENT, line=None, before=60, after=60,
+          grid=False),
     Style("版记", FANGSONG, 14, BLACK, indent=NO_INDENT),
     Style("标签", HEITI, kind="character", base="", line=None),
 )
@@ -269,11 +272,11 @@ def rule(para: Paragraph, side: str, color: str = BLACK, eighths: int = 8, space
     borders.append(element(f"w:{side}", val="single", sz=eighths, space=space, color=color))
 
 
-def tab_stop(para: Paragraph, kind: str, position: int) -> None:
+def tab_stop(para: Paragraph, kind: str, position: int, leader: str = "none") -> None:
     """Add a tab stop (left, center, right) at a position in twips from the left margin."""
     ppr = para._p.get_or_add_pPr()
     tabs = element("w:tabs")
-    tabs.append(element("w:tab", val=kind, pos=position))
+    tabs.append(element("w:tab", val=kind, leader=leader, pos=position))
     ppr.insert_element_before(tabs, "w:spacing", "w:ind", "w:jc", "w:outlineLvl", "w:rPr")
 
 
@@ -322,11 +325,13 @@ def centred_at(doc, text: str, style: str, centre: int) -> Paragraph:
     return para
 
 
-def attachment_page(doc, label: str, title: str) -> None:
-    """New page: 附件 label flush left on line 1, title centred on line 3."""
-    paragraph(doc, label, "附件标识").paragraph_format.page_break_before = True
+def attachment_page(doc, label: str, title: str) -> Paragraph:
+    """New page: 附件 label flush left on line 1, title centred on line 3; gives the label."""
+    para = paragraph(doc, label, "附件标识")
+    para.paragraph_format.page_break_before = True
     blank(doc)
     paragraph(doc, title, "Title")
+    return para
 
 
 def colophon(doc, lines: list[str], org: str, date: str) -> None:
@@ -342,20 +347,25 @@ def colophon(doc, lines: list[str], org: str, date: str) -> None:
     tab_stop(table.rows[-1].cells[0].paragraphs[0], "right", TEXT_WIDTH - 2 * CHAR)
 
 
-def add_table(doc, widths: list[int], rows: list[list[str]], style: str = "表格文字",
+def add_table(doc, widths: list[int], rows: list[list[str]], style: str | list[str] = "表格文字",
               grid: bool = True) -> Table:
-    """Append a centred table; each cell text becomes one run, short rows are padded."""
+    """Append a centred table; each cell text becomes one run, short rows are padded.
+
+    style is one paragraph style for every cell or one per column.
+    """
     table = doc.add_table(rows=len(rows), cols=len(widths))
     if grid:
         table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths):
         column.w = Twips(width)
+    styles = [style] * len(widths) if isinstance(style, str) else style
     for row, texts in zip(table.rows, rows):
-        for cell, width, text in zip(row.cells, widths, [*texts, *[""] * len(widths)]):
+        for cell, width, cell_style, text in zip(row.cells, widths, styles, [*texts, *[""] * len(widths)]):
             cell.width = Twips(width)
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             para = cell.paragraphs[0]
-            para.style = style
+            para.style = cell_style
             if text:
                 para.add_run(text)
     return table
@@ -389,6 +399,13 @@ def _number_footer(footer, align: str, indent: dict) -> None:
     para.add_run("— ")
     field(para, "PAGE", "1")
     para.add_run(" —")
+
+
+def bookmark(para: Paragraph, name: str, number: int) -> None:
+    """Mark the paragraph's text with a bookmark (the target of a PAGEREF field)."""
+    runs = para._p.r_lst
+    runs[0].addprevious(element("w:bookmarkStart", id=number, name=name))
+    runs[-1].addnext(element("w:bookmarkEnd", id=number))
 
 
 def field(para: Paragraph, instruction: str, cached: str) -> None:

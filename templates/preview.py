@@ -24,8 +24,8 @@ import schemas  # noqa: E402
 from schemas.common import validate  # noqa: E402
 from service import engine  # noqa: E402
 
-# The page that shows each kind best; the rest are page 1.
-PAGES = {"branch-manual": 1}
+# The page that shows each kind best (the manual's facts and roster); the rest are page 1.
+PAGES = {"branch-manual": 3}
 # LibreOffice 7 gives every character two grid cells when w:charSpace < 0 (Word squeezes them
 # onto 28 per line instead), so the preview is converted without the character pitch.
 CHAR_SPACE = re.compile(rb' w:charSpace="-\d+"')
@@ -72,7 +72,7 @@ def snapshot(kind: str, page: int, workdir: Path) -> Path:
     subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(workdir), str(source)],
                    check=True, capture_output=True)
     stem = workdir / kind
-    subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", str(page), "-l", str(page), "-singlefile",
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(page), "-l", str(page), "-singlefile",
                     str(workdir / f"{kind}.pdf"), str(stem)], check=True)
     target = ROOT / "docs" / f"{kind}.png"
     shutil.move(f"{stem}.png", target)
