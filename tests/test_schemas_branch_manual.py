@@ -34,6 +34,7 @@ def with_role(index: int, role: str) -> list[dict]:
 
 
 def test_example_context():
+    """The example's derived values are ready to print."""
     context = manual.context(loaded())
     assert context["manual_title"] == "驻巴基斯坦卫星地面站项目临时党支部工作手册"
     assert context["branch_full_name"] == "中共航宇体系工程中心驻巴基斯坦卫星地面站项目临时支部委员会"
@@ -51,12 +52,14 @@ def test_example_context():
 
 
 def test_standard_texts_can_be_replaced():
+    """Given texts replace the standard ones; optional sub-fields get defaults."""
     data = loaded(duties=["组织党员学习。"], schedule=[{"activity": "主题党日", "frequency": "每月1次"}])
     assert data["duties"] == ["组织党员学习。"]
     assert data["schedule"] == [{"activity": "主题党日", "frequency": "每月1次", "content": ""}]
 
 
 def test_defaults_are_fresh_copies():
+    """Changing one document's default lists leaves the next document's alone."""
     first, second = loaded(), loaded()
     first["duties"].append("改动")
     first["schedule"][0]["frequency"] = "改动"
@@ -64,6 +67,7 @@ def test_defaults_are_fresh_copies():
 
 
 def test_a_secretary_alone_has_no_committee_text():
+    """A branch with a secretary and no committee prints no committee line."""
     members = [{**member, "role": "党员"} if member.get("role") != "书记" else member for member in MEMBERS]
     assert manual.context(loaded(members=members))["committee_text"] == ""
 
@@ -91,12 +95,14 @@ def test_a_secretary_alone_has_no_committee_text():
     ],
 )
 def test_invalid_manuals(changes, path, message):
+    """Each mistake in a manual gives one Chinese error at its path."""
     found = problems({**EXAMPLE, **changes})
     assert list(found) == [path]
     assert message is None or found[path] == message
 
 
 def test_warnings_for_few_full_members_and_a_different_secretary():
+    """Fewer than 3 full members, or a secretary other than the profile's, warns."""
     members = [{**MEMBERS[1], "role": "书记"}, {**MEMBERS[4]}]
     assert manual.warnings(loaded(members=members)) == [
         {"path": "members", "message": "正式党员只有1名，不足3名的一般不单独成立临时党支部"},

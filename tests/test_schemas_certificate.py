@@ -28,6 +28,7 @@ def loaded(**changes) -> dict:
 
 
 def test_example_has_no_number_so_the_service_allocates_one():
+    """The example omits its number; the numbering gives series, year and format."""
     data = loaded()
     assert data["number"] is None
     assert certificate.NUMBERING.field == "number"
@@ -37,6 +38,7 @@ def test_example_has_no_number_so_the_service_allocates_one():
 
 
 def test_example_context_for_a_person():
+    """A person's certificate says 同志 and names the honour in quotes."""
     context = certificate.context(loaded())
     assert context["salutation"] == "王喆同志："
     assert context["citation"].endswith("表现突出，被评为2026年2月“月度之星”。")
@@ -48,6 +50,7 @@ def test_example_context_for_a_person():
 
 
 def test_team_certificate_from_a_branch():
+    """A team's certificate from a branch uses the branch's name and series."""
     data = loaded(recipient="仿真评估团队", honour="先进团队", issuer="仿真评估处党支部", deed="在体系仿真平台建设中协同攻关。",
                   number="仿真支部证〔2026〕2号")
     context = certificate.context(data)
@@ -73,12 +76,14 @@ def test_team_certificate_from_a_branch():
     ],
 )
 def test_invalid_certificates(changes, path, message):
+    """Each mistake in a certificate gives one Chinese error at its path."""
     found = problems({**EXAMPLE, **changes})
     assert list(found) == [path]
     assert message is None or found[path] == message
 
 
 def test_long_deed_warning():
+    """A deed too long for the page warns."""
     assert certificate.warnings(loaded(deed="在任务中" * 40)) == [
         {"path": "deed", "message": "事迹超过120字，证书版面可能放不下，建议精简"}
     ]

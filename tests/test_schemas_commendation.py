@@ -28,6 +28,7 @@ def loaded(**changes) -> dict:
 
 
 def test_example_context():
+    """The example's derived values are ready to print."""
     context = commendation.context(loaded())
     assert context["subject"] == "关于表彰2026年上半年月度之星、先进团队和优秀共产党员的决定"
     assert context["title"] == "中共航宇体系工程中心总支部委员会关于表彰2026年上半年月度之星、先进团队和优秀共产党员的决定"
@@ -46,6 +47,7 @@ def test_example_context():
 
 
 def test_single_honouree_and_given_subject():
+    """One honouree is named alone; a given subject is used as typed."""
     honours = [{"honour": "优秀党务工作者", "honourees": [{"name": "孙悦"}]}]
     context = commendation.context(loaded(honours=honours, subject="关于表彰孙悦同志的决定"))
     assert context["decision_text"] == "授予孙悦同志“优秀党务工作者”称号。"
@@ -54,6 +56,7 @@ def test_single_honouree_and_given_subject():
 
 
 def test_two_honours_are_joined_with_he():
+    """Two honours are joined with 和; teams and people get their own wording."""
     honours = [{"honour": "先进党支部", "honourees": [{"name": "数据工程处党支部"}]},
                {"honour": "优秀共产党员", "honourees": [{"name": "赵一鸣"}]}]
     context = commendation.context(loaded(honours=honours))
@@ -79,10 +82,12 @@ def test_two_honours_are_joined_with_he():
     ],
 )
 def test_invalid_commendations(changes, path, message):
+    """Each mistake in a commendation gives one Chinese error at its path."""
     found = problems({**EXAMPLE, **changes})
     assert list(found) == [path]
     assert message is None or found[path] == message
 
 
 def test_no_warnings():
+    """A commendation has no warnings."""
     assert commendation.warnings(loaded()) == []

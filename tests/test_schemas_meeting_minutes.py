@@ -10,7 +10,8 @@ import pytest
 from schemas import meeting_minutes as minutes
 from schemas.common import validate
 
-EXAMPLE = json.loads((Path(__file__).resolve().parents[1] / "examples/meeting-minutes.json").read_text(encoding="utf-8"))
+EXAMPLE_PATH = Path(__file__).resolve().parents[1] / "examples/meeting-minutes.json"
+EXAMPLE = json.loads(EXAMPLE_PATH.read_text(encoding="utf-8"))
 BRANCH = "仿真评估处党支部"
 
 
@@ -36,6 +37,7 @@ def committee_meeting(attendees: int, size: int = 7) -> dict:
 
 
 def test_example_context_has_the_derived_values():
+    """The example's derived values are ready to print."""
     context = minutes.context(loaded())
     assert context["heading"] == "中共航宇体系工程中心总支部委员会会议纪要"
     assert context["document_title"] == "“如何形成中心合力”专题研讨会纪要"
@@ -56,6 +58,7 @@ def test_example_context_has_the_derived_values():
 
 
 def test_minutes_of_a_branch_use_the_branch_name_and_series():
+    """A branch's minutes use its full name and its own series."""
     data = committee_meeting(4)
     context = minutes.context(data)
     assert context["heading"] == "中共航宇体系工程中心仿真评估处支部委员会会议纪要"
@@ -65,12 +68,14 @@ def test_minutes_of_a_branch_use_the_branch_name_and_series():
 
 
 def test_date_defaults_to_the_meeting_day_and_a_long_meeting_repeats_the_date():
+    """The minutes' date defaults to the meeting day; multi-day meetings show both dates."""
     context = minutes.context(loaded(date=None, end="2026-03-06T12:00"))
     assert context["date_text"] == "2026年3月5日"
     assert context["time_text"] == "2026年3月5日14:30—2026年3月6日12:00"
 
 
 def test_all_required_fields_missing():
+    """An empty payload lists every required field."""
     required = ["organisation", "meeting_type", "title", "start", "place", "chair", "recorder", "attendees",
                 "topics", "decisions"]
     assert problems({}) == {name: "此项必填" for name in required}
@@ -104,28 +109,33 @@ def test_all_required_fields_missing():
     ],
 )
 def test_invalid_minutes(changes, path, message):
+    """Each mistake in minutes gives one Chinese error at its path."""
     found = problems({**EXAMPLE, **changes})
     assert list(found) == [path]
     assert found[path].startswith(message)
 
 
 def test_a_missing_name_deep_in_a_list_is_reported_at_its_path():
+    """A missing name in the fourth attendee is reported at attendees[3].name."""
     attendees = [*EXAMPLE["attendees"][:3], {"post": "委员"}]
     assert problems({**EXAMPLE, "attendees": attendees}) == {"attendees[3].name": "此项必填"}
 
 
 def test_a_deadline_before_the_meeting_is_reported_on_that_decision():
+    """A deadline before the meeting is reported on its own decision."""
     decisions = [dict(decision) for decision in EXAMPLE["decisions"]]
     decisions[1]["deadline"] = "2026-03-01"
     assert problems({**EXAMPLE, "decisions": decisions}) == {"decisions[1].deadline": "完成时限不能早于会议日期"}
 
 
 def test_several_mistakes_come_back_together():
+    """Field errors, cross-field errors and unknown fields come back together."""
     payload = {**EXAMPLE, "end": "2026-03-05T12:00", "absentees": [{"name": "李静怡"}], "place": "", "extra": 1}
     assert list(problems(payload)) == ["end", "place", "absentees[0].reason", "extra"]
 
 
 def test_quorum_warning_for_a_committee_meeting_without_a_majority():
+    """A committee meeting warns unless more than half of the members attend."""
     assert minutes.warnings(committee_meeting(3)) == [{
         "path": "attendees",
         "message": "到会委员3人，未超过委员总数7人的半数，会议不符合“应到会委员超过半数”的要求",
@@ -136,10 +146,12 @@ def test_quorum_warning_for_a_committee_meeting_without_a_majority():
 
 
 def test_no_quorum_warning_for_other_meetings():
+    """Meetings other than committee meetings never warn about quorum."""
     assert minutes.warnings(loaded(committee_size=15, attendees=[{"name": "周堃"}])) == []
 
 
 def test_chair_missing_from_attendees_is_a_warning():
+    """A chair not among the attendees warns."""
     assert minutes.warnings(loaded(chair="郑昊", attendees=[{"name": "周堃"}], absentees=[])) == [
         {"path": "chair", "message": "主持人“郑昊”不在出席人员名单中"}
     ]

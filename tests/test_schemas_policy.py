@@ -34,7 +34,13 @@ def flat(count: int, **changes) -> dict:
     return loaded(chapters=[], articles=articles, title="员工行为准则", adopted_on=None, **changes)
 
 
+def chapter(article: list) -> dict:
+    """Changes giving the rules one chapter holding ``article``."""
+    return {"chapters": [{"title": "总则", "articles": [article]}]}
+
+
 def test_example_articles_are_numbered_continuously_across_chapters():
+    """Chapters and articles are numbered, articles continuously across chapters."""
     context = policy.context(loaded())
     assert [chapter["heading"] for chapter in context["chapters"]] == [
         "第一章　总　则", "第二章　会议类型", "第三章　会议准备", "第四章　会议纪律", "第五章　会议纪要与督办", "第六章　附　则",
@@ -46,6 +52,7 @@ def test_example_articles_are_numbered_continuously_across_chapters():
 
 
 def test_example_clauses_items_and_sub_items_are_labelled():
+    """款 get the article label on the first one; 项 get （一）, 目 get 1."""
     articles = policy.context(loaded())["articles"]
     third = articles[2]["clauses"][0]
     assert third["lead"] == "第三条　" and third["text"] == "会议管理坚持以下原则："
@@ -57,6 +64,7 @@ def test_example_clauses_items_and_sub_items_are_labelled():
 
 
 def test_example_closing_articles_are_generated_in_the_supplementary_chapter():
+    """Interpretation and effect articles are appended to the 附则 chapter."""
     articles = policy.context(loaded())["chapters"][-1]["articles"]
     assert [a["clauses"][0]["text"] for a in articles[1:]] == [
         "本办法由中心党总支负责解释。",
@@ -65,6 +73,7 @@ def test_example_closing_articles_are_generated_in_the_supplementary_chapter():
 
 
 def test_example_notice():
+    """The 印发通知's title, body, notes and 版记 values are derived."""
     context = policy.context(loaded())
     assert context["notice_title"] == "关于印发《中心会议管理办法》的通知"
     assert context["notice_paragraphs"] == ["《中心会议管理办法》已经2026年3月12日中心党总支委员会审议通过，现印发给你们，请遵照执行。"]
@@ -77,6 +86,7 @@ def test_example_notice():
 
 
 def test_notice_without_adoption_uses_the_plain_sentence_and_extra_paragraphs():
+    """Without adoption the 通知 says 现将…印发给你们, followed by extra paragraphs."""
     context = policy.context(loaded(adopted_on=None, notice_note="请各党支部组织学习。\n\n执行中的问题及时反馈。"))
     assert context["notice_paragraphs"] == [
         "现将《中心会议管理办法》印发给你们，请遵照执行。", "请各党支部组织学习。", "执行中的问题及时反馈。",
@@ -85,6 +95,7 @@ def test_notice_without_adoption_uses_the_plain_sentence_and_extra_paragraphs():
 
 
 def test_rules_without_chapters_reach_the_hundred_and_first_article():
+    """Rules without chapters number 101 articles and more."""
     context = policy.context(flat(101, effective_on="2026-04-01"))
     labels = [article["label"] for article in context["articles"]]
     assert labels[9:11] == ["第十条", "第十一条"] and labels[19] == "第二十条" and labels[100] == "第一百零一条"
@@ -95,6 +106,7 @@ def test_rules_without_chapters_reach_the_hundred_and_first_article():
 
 
 def test_chapters_without_a_supplementary_chapter_get_one():
+    """Rules whose last chapter is not 附则 get a generated 附则 chapter."""
     chapters = [{"title": "总则", "articles": [[PURPOSE]]}, {"title": "行为规范", "articles": [["廉洁自律。"]]}]
     context = policy.context(loaded(chapters=chapters, repeals=[]))
     assert [chapter["heading"] for chapter in context["chapters"]] == ["第一章　总　则", "第二章　行为规范", "第三章　附　则"]
@@ -108,6 +120,7 @@ def test_chapters_without_a_supplementary_chapter_get_one():
      ("保密安全管理实施细则", "本实施细则"), ("重大调研接待活动管理制度", "本制度"), ("预先研究工作要求", "本制度")],
 )
 def test_doc_word_follows_the_title(title, word):
+    """本办法, 本准则… follow the kind word in the title."""
     assert policy.doc_word(title) == word
 
 
@@ -121,20 +134,16 @@ def test_doc_word_follows_the_title(title, word):
         ({"chapters": [{"articles": [[PURPOSE]]}]}, "chapters[0].title", "此项必填"),
         ({"chapters": [{"title": "第一章 总则", "articles": [[PURPOSE]]}]}, "chapters[0].title",
          "章号由系统自动编排，请不要填写“第…章”"),
-        ({"chapters": [{"title": "总则", "articles": [["第一条 " + PURPOSE]]}]}, "chapters[0].articles[0][0]",
-         "条号由系统自动编排，请不要填写“第…条”"),
-        ({"chapters": [{"title": "总则", "articles": [[{"text": "第一条　原则："}]]}]}, "chapters[0].articles[0][0].text",
-         "条号由系统自动编排，请不要填写“第…条”"),
-        ({"chapters": [{"title": "总则", "articles": [[{"text": "原则：", "items": ["（一）精简"]}]]}]},
-         "chapters[0].articles[0][0].items[0]", "项的序号（一）由系统自动编排，请不要填写"),
-        ({"chapters": [{"title": "总则", "articles": [[{"text": "原则：", "items": [{"text": "精简", "items": ["1.少开会"]}]}]]}]},
+        (chapter(["第一条 " + PURPOSE]), "chapters[0].articles[0][0]", "条号由系统自动编排，请不要填写“第…条”"),
+        (chapter([{"text": "第一条　原则："}]), "chapters[0].articles[0][0].text", "条号由系统自动编排，请不要填写“第…条”"),
+        (chapter([{"text": "原则：", "items": ["（一）精简"]}]), "chapters[0].articles[0][0].items[0]",
+         "项的序号（一）由系统自动编排，请不要填写"),
+        (chapter([{"text": "原则：", "items": [{"text": "精简", "items": ["1.少开会"]}]}]),
          "chapters[0].articles[0][0].items[0].items[0]", "目的序号1.由系统自动编排，请不要填写"),
-        ({"chapters": [{"title": "总则", "articles": [[5]]}]}, "chapters[0].articles[0][0]", "应为文字，或带text的对象"),
-        ({"chapters": [{"title": "总则", "articles": [[{"items": ["精简"]}]]}]}, "chapters[0].articles[0][0].text", "此项必填"),
-        ({"chapters": [{"title": "总则", "articles": [[{"text": "原则", "note": "x"}]]}]},
-         "chapters[0].articles[0][0].note", "本文书没有这一项（未知字段）"),
-        ({"chapters": [{"title": "总则", "articles": [["字" * 2001]]}]}, "chapters[0].articles[0][0]",
-         "不能超过2000个字符（现有2001个）"),
+        (chapter([5]), "chapters[0].articles[0][0]", "应为文字，或带text的对象"),
+        (chapter([{"items": ["精简"]}]), "chapters[0].articles[0][0].text", "此项必填"),
+        (chapter([{"text": "原则", "note": "x"}]), "chapters[0].articles[0][0].note", "本文书没有这一项（未知字段）"),
+        (chapter(["字" * 2001]), "chapters[0].articles[0][0]", "不能超过2000个字符（现有2001个）"),
         ({"title": "《中心会议管理办法》"}, "title", "标题不用加书名号《》，生成时会自动加上"),
         ({"adopted_on": "2026-03-20"}, "adopted_on", "审议通过日期不能晚于成文日期"),
         ({"print_date": "2026-03-15"}, "print_date", "印发日期不能早于成文日期"),
@@ -144,10 +153,12 @@ def test_doc_word_follows_the_title(title, word):
     ],
 )
 def test_invalid_policies(changes, path, message):
+    """Each mistake in a policy gives one Chinese error at its path."""
     assert problems({**EXAMPLE, **changes}) == {path: message}
 
 
 def test_warnings_for_a_first_article_without_purpose_and_retroactive_effect():
+    """A first article without its purpose, or a retroactive effective date, warns."""
     data = flat(3, effective_on="2026-01-01")
     data["articles"][0][0]["text"] = "员工应当遵守本准则。"
     assert policy.warnings(data) == [
