@@ -1,0 +1,215 @@
+"""The Word templates of the document kinds: GB/T 9704 layout, styles, footers, rendered examples."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from templates import preview
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = ROOT / "templates" / "docx"
+KINDS = ["meeting-minutes", "branch-manual", "policy", "certificate", "commendation"]
+OFFICIAL = ["meeting-minutes", "policy", "commendation"]  # red-header 公文
+NUMBERED = [kind for kind in KINDS if kind != "certificate"]
+A4 = (11906, 16838)
+MARGINS = {"top": 2098, "left": 1588, "bottom": 1984, "right": 1474}
+
+
+def template(kind: str):
+    """The kind's template opened with python-docx."""
+    return docx.Document(str(TEMPLATES / f"{kind}.docx"))
+
+
+def rendered(kind: str):
+    """The kind's template filled with its example, opened with python-docx."""
+    return docx.Document(io.BytesIO(preview.render_example(kind)))
+
+
+def text_of(document) -> str:
+    """All text of the body, tables included, in document order."""
+    return "".join(node.text or "" for node in document.element.body.iter(qn("w:t")))
+
+
+def style_fonts(document, name: str) -> dict:
+    """The w:rFonts attributes a style sets itself."""
+    fonts = document.styles[name].element.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+    return {key.split("}")[1]: value for key, value in fonts.attrib.items()}
+
+
+def style_value(document, name: str, path: str, attribute: str = "val") -> str | None:
+    """An attribute of an element inside a style's definition, e.g. w:rPr/w:sz."""
+    node = document.styles[name].element.find("/".join(qn(part) for part in path.split("/")))
+    return None if node is None else node.get(qn(f"w:{attribute}"))
+
+
+def test_build_script_reproduces_the_committed_templates(tmp_path):
+    """Rebuilding writes byte-identical files: the build is deterministic and the .docx are current."""
+    subprocess.run([sys.executable, str(ROOT / "templates" / "build.py"), str(tmp_path)], check=True)
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(f"{kind}.docx" for kind in KINDS)
+    for kind in KINDS:
+        assert (tmp_path / f"{kind}.docx").read_bytes() == (TEMPLATES / f"{kind}.docx").read_bytes(), kind
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_page_is_a4_with_gbt9704_margins(kind):
+    """A4 (the certificate landscape), margins 37/28/35/26 mm, on every section."""
+    for section in template(kind).sections:
+        size = (section.page_width.twips, section.page_height.twips)
+        assert size == (A4[::-1] if kind == "certificate" else A4)
+        assert {side: getattr(section, f"{side}_margin").twips for side in MARGINS} == MARGINS
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_grid_gives_22_lines_of_28_characters(kind):
+    """Line pitch 28.95 pt; character pitch fitting exactly 28 characters of 16 pt on 156 mm."""
+    for section in template(kind).sections:
+        grid = section._sectPr.find(qn("w:docGrid"))
+        assert grid.get(qn("w:type")) == "linesAndChars"
+        assert grid.get(qn("w:linePitch")) == "579"
+        pitch = 16 + int(grid.get(qn("w:charSpace"))) / 4096
+        assert int(8844 / 20 / pitch) == 28
+        assert 12756 // 579 == 22
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_fonts_sit_in_the_styles_on_the_east_asian_slot(kind):
+    """Body 仿宋_GB2312 16 pt, title 方正小标宋简体 22 pt, headings 黑体/楷体/仿宋, none bold."""
+    document = template(kind)
+    defaults = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    assert defaults.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "仿宋_GB2312"
+    expected = {"Normal": "仿宋_GB2312", "Title": "方正小标宋简体", "Heading 1": "黑体",
+                "Heading 2": "楷体_GB2312", "Heading 3": "仿宋_GB2312"}
+    for name, east_asia in expected.items():
+        fonts = style_fonts(document, name)
+        assert fonts["eastAsia"] == east_asia, name
+        assert fonts["ascii"] == fonts["hAnsi"] == "Times New Roman", name
+        assert not any("Theme" in key for key in fonts), name
+        assert style_value(document, name, "w:rPr/w:b") == "0", name
+    assert style_value(document, "Normal", "w:rPr/w:sz") == "32"
+    assert style_value(document, "Normal", "w:rPr/w:color") == "000000"
+    assert style_value(document, "Title", "w:rPr/w:sz") == "44"
+    assert style_value(document, "Normal", "w:pPr/w:ind", "firstLineChars") == "200"
+    assert style_value(document, "Normal", "w:pPr/w:spacing", "line") == "579"
+    assert style_value(document, "Normal", "w:pPr/w:spacing", "lineRule") == "exact"
+
+
+@pytest.mark.parametrize("kind", OFFICIAL)
+def test_official_documents_have_a_red_header_and_red_rule(kind):
+    """The first paragraph is the red 小标宋 标志; a red bottom border rules off the header."""
+    document = template(kind)
+    mark = document.paragraphs[0].style.name
+    assert mark == ("纪要标志" if kind == "meeting-minutes" else "发文机关标志")
+    assert style_fonts(document, mark)["eastAsia"] == "方正小标宋简体"
+    assert style_value(document, mark, "w:rPr/w:color") == "FF0000"
+    rules = document.element.body.findall(f".//{qn('w:pBdr')}/{qn('w:bottom')}")
+    assert any(rule.get(qn("w:color")) == "FF0000" for rule in rules)
+
+
+@pytest.mark.parametrize("kind", NUMBERED)
+def test_page_numbers_alternate_sides(kind):
+    """Odd and even footers hold a PAGE field between dashes, right and left."""
+    document = template(kind)
+    assert document.settings.odd_and_even_pages_header_footer
+    for footer, side in ((document.sections[0].footer, "right"), (document.sections[0].even_page_footer, "left")):
+        xml = footer._element.xml
+        assert " PAGE " in xml and "— " in xml and " —" in xml
+        assert footer.paragraphs[0].paragraph_format.alignment.name.lower() == side
+        assert style_fonts(document, "Footer")["eastAsia"] == "宋体"
+
+
+def test_certificate_is_landscape_without_page_number():
+    """A certificate is one landscape sheet with a page border and no footer."""
+    document = template("certificate")
+    section = document.sections[0]
+    assert section.orientation.name == "LANDSCAPE"
+    assert section._sectPr.find(qn("w:pgBorders")) is not None
+    assert " PAGE " not in section.footer._element.xml
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_tag_resolves_against_the_example_context(kind):
+    """docxtpl with StrictUndefined fails on any variable or attribute the context lacks."""
+    tpl = DocxTemplate(str(TEMPLATES / f"{kind}.docx"))
+    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    tpl.render(preview.example_context(kind), jinja_env=env, autoescape=True)
+    text = "".join(node.text or "" for node in tpl.docx.element.body.iter(qn("w:t")))
+    assert "{{" not in text and "{%" not in text
+
+
+def test_minutes_list_every_person_and_decision():
+    """Attendees, absentees with reasons, observers, decisions with owners; 分送 in the 版记."""
+    context = preview.example_context("meeting-minutes")
+    text = text_of(rendered("meeting-minutes"))
+    for person in context["attendees"] + context["observers"]:
+        assert person["name"] in text
+    for person in context["absentees"]:
+        assert f"{person['name']}（{person['reason']}）" in text
+    for decision in context["decisions"]:
+        assert f"{decision['label']}{decision['content']}" in text
+        assert f"责任人：{decision['owner']}；完成时限：{decision['deadline_text']}" in text
+    for expected in (context["heading"], context["number"], context["opening"], "出席：", "请假：", "列席：",
+                     f"记录人：{context['recorder']}", f"分送：{context['distribution_text']}"):
+        assert expected in text
+
+
+def test_policy_numbers_articles_and_puts_the_rules_on_a_new_page():
+    """The 通知 first, then 附件 on a new page with chapters and 第十一条 in 黑体."""
+    document = rendered("policy")
+    text = text_of(document)
+    assert "关于印发《中心会议管理办法》的通知" in text
+    assert "第一章　总　则" in text and "第十一条　" in text and "第六章　附　则" in text
+    attachment = next(p for p in document.paragraphs if p.text == "附件")
+    assert attachment.paragraph_format.page_break_before
+    article = next(p for p in document.paragraphs if p.text.startswith("第十一条"))
+    assert article.runs[0].style.name == "标签" and article.runs[0].text == "第十一条　"
+    assert style_fonts(document, "标签")["eastAsia"] == "黑体"
+    assert "本办法由中心党总支负责解释" in text and "抄送：" in text
+
+
+def test_certificate_quotes_the_honour():
+    """Recipient, deed, “月度之星”, the closing formula, issuer and date."""
+    context = preview.example_context("certificate")
+    text = text_of(rendered("certificate"))
+    for expected in ("荣誉证书", "王喆同志：", "“月度之星”", "特发此证，以资鼓励。",
+                     context["issuer_full_name"], context["date_text"]):
+        assert expected in text
+
+
+def test_commendation_lists_every_honouree_under_its_honour():
+    """The decision names the honours; the 表彰名单 groups each honouree under its heading."""
+    context = preview.example_context("commendation")
+    document = rendered("commendation")
+    text = text_of(document)
+    assert context["decision_paragraph"] in text and "附件：表彰名单" in text
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == [honour["heading"] for honour in context["honours"]]
+    for honour in context["honours"]:
+        for person in honour["honourees"]:
+            assert person["text"] in text
+
+
+def test_branch_manual_roster_has_one_row_per_member():
+    """Roster rows = members + header; schedule and contacts likewise; contents lists the chapters."""
+    context = preview.example_context("branch-manual")
+    document = rendered("branch-manual")
+    tables = {"|".join(cell.text for cell in table.rows[0].cells): table for table in document.tables}
+    roster = tables["序号|姓名|原所在党支部|支部职务|联系电话"]
+    assert len(roster.rows) == context["member_count"] + 1
+    assert [row.cells[1].text for row in roster.rows[1:]] == [m["name"] for m in context["members"]]
+    assert [row.cells[4].text for row in roster.rows[1:]] == [m["phone"] for m in context["members"]]
+    assert len(tables["活动|频次|主要内容"].rows) == len(context["schedule"]) + 1
+    assert len(tables["姓名（单位）|职务|联系电话"].rows) == len(context["contacts"]) + 1
+    text = text_of(document)
+    for expected in (context["manual_title"], context["approval_number"], context["committee_text"],
+                     context["exclusions_text"], "一、支部基本情况", "附件2"):
+        assert expected in text
