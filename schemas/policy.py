@@ -207,7 +207,7 @@ def spaced(title: str) -> str:
 
 
 def groups(data: dict) -> list[tuple[str, list]]:
-    """(chapter title, articles) pairs with the generated 附则 articles placed; one untitled group without chapters."""
+    """(chapter title, articles) pairs, 附则 articles placed; a single untitled group without chapters."""
     closing = closing_articles(data)
     if not data["chapters"]:
         return [("", [*data["articles"], *closing])]
@@ -221,8 +221,8 @@ def groups(data: dict) -> list[tuple[str, list]]:
 def body(data: dict) -> tuple[list[dict], list[dict]]:
     """The numbered chapters ([] without chapters) and every numbered article."""
     chapters, articles = [], []
-    for index, (title, clauses_list) in enumerate(groups(data), 1):
-        numbered = [article_context(len(articles) + n, clauses) for n, clauses in enumerate(clauses_list, 1)]
+    for index, (title, group) in enumerate(groups(data), 1):
+        numbered = [article_context(len(articles) + n, clauses) for n, clauses in enumerate(group, 1)]
         articles.extend(numbered)
         label = f"第{cn_numeral(index)}章"
         chapters.append({"label": label, "title": title, "title_spaced": spaced(title),

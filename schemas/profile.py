@@ -48,6 +48,14 @@ class Profile:
     overseas_branches: tuple[Unit, ...]
     honours: tuple[Honour, ...]
 
+    def __post_init__(self):
+        """Names are how forms and documents refer to units and honours, so they must be unique."""
+        for kind, things in (("组织", self.units), ("荣誉称号", self.honours)):
+            names = [thing.name for thing in things]
+            twice = sorted({name for name in names if names.count(name) > 1})
+            if twice:
+                raise ProfileError(f"组织配置中{kind}名称重复：{'、'.join(twice)}")
+
     @property
     def committee(self) -> str:
         """The 总支's committee, e.g. 中心党总支委员会, which adopts rules and decides awards."""

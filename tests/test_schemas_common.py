@@ -335,6 +335,15 @@ def test_broken_profile_is_a_clear_error(tmp_path):
         load_profile(broken)
 
 
+def test_duplicate_names_in_the_profile_are_an_error(tmp_path):
+    """Two branches with the same name cannot be told apart, so the profile is refused."""
+    text = Path(common.__file__).with_name("profile.toml").read_text(encoding="utf-8")
+    duplicated = tmp_path / "profile.toml"
+    duplicated.write_text(text.replace("体系论证处党支部", "综合管理处党支部"), encoding="utf-8")
+    with pytest.raises(ProfileError, match="组织配置中组织名称重复：综合管理处党支部"):
+        load_profile(duplicated)
+
+
 # ------------------------------------------------------------------ every kind
 
 
