@@ -6,7 +6,7 @@ import io
 import math
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from docx import Document
@@ -35,8 +35,9 @@ RED, BLACK = "FF0000", "000000"
 LATIN = "Times New Roman"
 FANGSONG, KAITI, HEITI, SONGTI = "仿宋_GB2312", "楷体_GB2312", "黑体", "宋体"
 XIAOBIAOSONG = "方正小标宋简体"
-FIXED_TIME = datetime(2026, 1, 1, tzinfo=timezone.utc)
-ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+FIXED_TIME = datetime(2026, 1, 1)  # core properties and zip entries of every build
+RED_RULE_SPACE = 11  # points between the 发文字号 and the red rule: 4 mm
+FOOTER_CHAR = 280  # one 4号 character, the page number's inset
 
 
 @dataclass(frozen=True)
@@ -102,10 +103,10 @@ def new_document(landscape: bool = False, numbered: bool = True) -> DocumentObje
     """Start an empty document with the GB/T 9704 page, grid, styles and page numbers."""
     doc = Document()
     setup_page(doc.sections[0], landscape)
-    if numbered:
-        page_numbers(doc.sections[0])
     for spec in STYLES:
         define_style(doc, spec)
+    if numbered:
+        page_numbers(doc.sections[0])
     _tune_settings(doc)
     _drop_thumbnail(doc)
     return doc
@@ -261,6 +262,14 @@ def tagged(doc, tag: str) -> None:
     paragraph(doc, tag, "主送")
 
 
+def block(doc, tag: str, *paragraphs: tuple[str, str], end: str = "{%p endfor %}") -> None:
+    """Paragraphs repeated (or shown) by a docxtpl paragraph tag: (style, text) pairs."""
+    tagged(doc, tag)
+    for style, text in paragraphs:
+        paragraph(doc, text, style)
+    tagged(doc, end)
+
+
 def rule(para: Paragraph, side: str, color: str = BLACK, eighths: int = 8, space: int = 1):
     """Draw a full-width rule on one side of a paragraph (w:pBdr)."""
     ppr = para._p.get_or_add_pPr()
@@ -283,8 +292,7 @@ def tab_stop(para: Paragraph, kind: str, position: int, leader: str = "none") ->
 def red_header(doc, org: str, number: str) -> None:
     """发文机关标志 in red, two blank lines, 发文字号 with the red rule 4 mm under it."""
     paragraph(doc, org, "发文机关标志")
-    para = paragraph(doc, number, "发文字号")
-    rule(para, "bottom", RED, eighths=8, space=11)
+    rule(paragraph(doc, number, "发文字号"), "bottom", RED, space=RED_RULE_SPACE)
 
 
 def dated_rule(doc, org: str, date: str) -> None:
@@ -293,7 +301,7 @@ def dated_rule(doc, org: str, date: str) -> None:
     para.paragraph_format.left_indent = Twips(CHAR)
     tab_stop(para, "right", TEXT_WIDTH - CHAR)
     para.add_run(f"{org}\t{date}")
-    rule(para, "bottom", RED, eighths=8, space=11)
+    rule(para, "bottom", RED, space=RED_RULE_SPACE)
 
 
 def heading(doc, text: str, addressee: str | None = None) -> None:
@@ -371,6 +379,11 @@ def add_table(doc, widths: list[int], rows: list[list[str]], style: str | list[s
     return table
 
 
+def repeat_header(table: Table) -> None:
+    """Repeat the table's first row at the top of every page it runs onto."""
+    table.rows[0]._tr.get_or_add_trPr().append(element("w:tblHeader"))
+
+
 def set_borders(table: Table, **sides: int) -> None:
     """Give a table only the named borders (sizes in eighths of a point), black, single."""
     borders = element("w:tblBorders")
@@ -384,8 +397,8 @@ def set_borders(table: Table, **sides: int) -> None:
 
 def page_numbers(section) -> None:
     """"— 1 —" footers: odd pages right, even pages left, one character in."""
-    _number_footer(section.footer, "right", {"rightChars": "100", "right": "280"})
-    _number_footer(section.even_page_footer, "left", {"leftChars": "100", "left": "280"})
+    _number_footer(section.footer, "right", {"rightChars": "100", "right": FOOTER_CHAR})
+    _number_footer(section.even_page_footer, "left", {"leftChars": "100", "left": FOOTER_CHAR})
 
 
 def _number_footer(footer, align: str, indent: dict) -> None:
@@ -422,15 +435,15 @@ def field(para: Paragraph, instruction: str, cached: str) -> None:
 
 
 def save(doc: DocumentObject, path: Path, title: str) -> None:
-    """Write the .docx byte for byte the same on every run (fixed times, sorted zip)."""
+    """Write the .docx byte for byte the same on every run (fixed property and zip times)."""
     props = doc.core_properties
     props.title, props.author, props.last_modified_by = title, "docgen", "docgen"
     props.comments, props.revision = "", 1
-    props.created = props.modified = FIXED_TIME.replace(tzinfo=None)
+    props.created = props.modified = FIXED_TIME
     buffer = io.BytesIO()
     doc.save(buffer)
     with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for item in source.infolist():
-            info = zipfile.ZipInfo(item.filename, ZIP_TIME)
+            info = zipfile.ZipInfo(item.filename, FIXED_TIME.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
             out.writestr(info, source.read(item.filename))
