@@ -351,7 +351,7 @@ def colophon(doc, lines: list[str], org: str, date: str) -> None:
     margins = element("w:tblCellMar")
     for side in ("left", "right"):
         margins.append(element(f"w:{side}", w=CHAR, type="dxa"))
-    table._tbl.tblPr.append(margins)
+    table._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")
     tab_stop(table.rows[-1].cells[0].paragraphs[0], "right", TEXT_WIDTH - 2 * CHAR)
 
 
