@@ -1,0 +1,1 @@
+"""The store: owns records, numbering, keys and file storage."""

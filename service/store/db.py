@@ -1,0 +1,82 @@
+"""Engines and sessions: SQLite by default, PostgreSQL by URL, write transactions that lock early."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+WRITE_OPTION = "docgen_write"
+BUSY_TIMEOUT_MS = 30_000
+SQLITE_PRAGMAS = (
+    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+    "PRAGMA synchronous = NORMAL",
+    "PRAGMA foreign_keys = ON",
+)
+WAL_RETRY_SECONDS = 0.05
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """Create an engine for `url`; SQLite files get WAL, a busy timeout and explicit BEGINs."""
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    """Set per-connection pragmas and take BEGIN away from the sqlite3 driver."""
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in SQLITE_PRAGMAS:
+        cursor.execute(pragma)
+    _enable_wal(cursor)
+    cursor.close()
+
+
+def _enable_wal(cursor: Any) -> None:
+    """Switch the file to WAL (it stays so); retry, as SQLite does not wait for the lock this needs."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(WAL_RETRY_SECONDS)
+
+
+def _sqlite_begin(connection: Any) -> None:
+    """Emit BEGIN ourselves: IMMEDIATE for write transactions so they queue instead of failing."""
+    immediate = connection.get_execution_options().get(WRITE_OPTION)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Return the session factory for `engine`; objects stay readable after commit."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def writing(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """Yield a session in a write transaction, committed on success and rolled back on error.
+
+    On SQLite the transaction starts with BEGIN IMMEDIATE, so concurrent writers wait for
+    the lock (up to the busy timeout) instead of failing half way through.
+    """
+    with sessions.begin() as session:
+        session.connection(execution_options={WRITE_OPTION: True})
+        yield session
+
+
+def require_write(session: Session) -> None:
+    """Raise RuntimeError unless `session` was opened by writing()."""
+    if not session.connection().get_execution_options().get(WRITE_OPTION):
+        raise RuntimeError("this store function must run inside store.db.writing()")
