@@ -379,6 +379,15 @@ def add_table(doc, widths: list[int], rows: list[list[str]], style: str | list[s
     return table
 
 
+def loop_table(doc, widths: list[int], header: list[str], loop: str, cells: list[str],
+               style: str | list[str] = "表格文字") -> Table:
+    """A table with a header row repeated on each page and one row per item of a {%tr for %} loop."""
+    rows = [header, [f"{{%tr for {loop} %}}"], cells, ["{%tr endfor %}"]]
+    table = add_table(doc, widths, rows, style)
+    repeat_header(table)
+    return table
+
+
 def repeat_header(table: Table) -> None:
     """Repeat the table's first row at the top of every page it runs onto."""
     table.rows[0]._tr.get_or_add_trPr().append(element("w:tblHeader"))

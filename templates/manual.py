@@ -37,43 +37,34 @@ def branch_manual():
     chapter(doc, 0, page_break=True)
     branch_facts(doc)
     chapter(doc, 1)
-    roster = g.add_table(doc, [900, 1300, 2700, 1600, 2344], [
-        ["序号", "姓名", "原所在党支部", "支部职务", "联系电话"],
-        ["{%tr for member in members %}"],
-        ["{{ member.no }}", "{{ member.name }}", "{{ member.home_branch }}", "{{ member.role }}",
-         "{{ member.phone }}"],
-        ["{%tr endfor %}"],
-    ])
-    g.repeat_header(roster)
+    g.loop_table(doc, [900, 1300, 2700, 1600, 2344], ["序号", "姓名", "原所在党支部", "支部职务", "联系电话"],
+                 "member in members", ["{{ member.no }}", "{{ member.name }}", "{{ member.home_branch }}",
+                                       "{{ member.role }}", "{{ member.phone }}"])
     g.blank(doc)
     chapter(doc, 2)
-    g.block(doc, "{%p for item in duty_items %}", ("Normal", "{{ item.label }}{{ item.text }}"))
+    numbered_items(doc, "duty_items")
     chapter(doc, 3)
     g.paragraph(doc, "按照《中国共产党支部工作条例（试行）》第八条规定，{{ exclusions_text }}")
     chapter(doc, 4)
-    schedule = g.add_table(doc, [1900, 2000, 4944], [
-        ["活动", "频次", "主要内容"],
-        ["{%tr for meeting in schedule %}"],
-        ["{{ meeting.activity }}", "{{ meeting.frequency }}", "{{ meeting.content }}"],
-        ["{%tr endfor %}"],
-    ], ["表格文字", "表格文字", "表格居左"])
-    g.repeat_header(schedule)
+    g.loop_table(doc, [1900, 2000, 4944], ["活动", "频次", "主要内容"], "meeting in schedule",
+                 ["{{ meeting.activity }}", "{{ meeting.frequency }}", "{{ meeting.content }}"],
+                 ["表格文字", "表格文字", "表格居左"])
     g.blank(doc)
     chapter(doc, 5)
-    g.block(doc, "{%p for item in discipline_items %}", ("Normal", "{{ item.label }}{{ item.text }}"))
+    numbered_items(doc, "discipline_items")
     chapter(doc, 6)
-    g.block(doc, "{%p for item in reporting_items %}", ("Normal", "{{ item.label }}{{ item.text }}"))
+    numbered_items(doc, "reporting_items")
     g.paragraph(doc, "联系方式：")
-    contacts_table = g.add_table(doc, [3400, 3000, 2444], [
-        ["姓名（单位）", "职务", "联系电话"],
-        ["{%tr for contact in contacts %}"],
-        ["{{ contact.name }}", "{{ contact.role }}", "{{ contact.phone }}"],
-        ["{%tr endfor %}"],
-    ])
-    g.repeat_header(contacts_table)
+    g.loop_table(doc, [3400, 3000, 2444], ["姓名（单位）", "职务", "联系电话"], "contact in contacts",
+                 ["{{ contact.name }}", "{{ contact.role }}", "{{ contact.phone }}"])
     sign_in_form(doc)
     activity_record_form(doc)
     return doc
+
+
+def numbered_items(doc, source: str) -> None:
+    """One body paragraph per {label: （一）, text} entry of a context list."""
+    g.block(doc, f"{{%p for item in {source} %}}", ("Normal", "{{ item.label }}{{ item.text }}"))
 
 
 def unnumbered_cover(section) -> None:
