@@ -1,1 +1,28 @@
 """docgen: fills Word templates from validated data for Chinese party and office paperwork."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from flask import Flask
+
+from .config import DEFAULTS, instance_settings
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    """Build the application: defaults, then DOCGEN_* environment variables, then `config`."""
+    app = Flask(__name__, instance_relative_config=True, static_folder="web/static")
+    if config and "INSTANCE_PATH" in config:
+        app.instance_path = str(config["INSTANCE_PATH"])
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_mapping(instance_settings(app.instance_path))
+    app.config.from_prefixed_env("DOCGEN")
+    app.config.update(config or {})
+
+    from . import api, documents
+
+    documents.init_app(app)
+    api.init_app(app)
+    return app

@@ -1,0 +1,40 @@
+"""The HTTP API for other systems: flask-smorest blueprints under /api/v1, problem+json errors."""
+
+from __future__ import annotations
+
+import flask_smorest
+from flask import Flask
+from flask_limiter import Limiter
+
+from . import documents, kinds, ops
+from .auth import rate_limit_key
+from .problems import ProblemSchema, from_http_exception, from_unexpected
+
+
+class Api(flask_smorest.Api):
+    """flask-smorest's Api answering every error as an RFC 9457 problem in Chinese."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error):
+        """Every HTTP error becomes application/problem+json."""
+        return from_http_exception(error)
+
+
+limiter = Limiter(key_func=rate_limit_key)
+
+
+def init_app(app: Flask) -> None:
+    """Register the API, its docs, the ops endpoints, error handling and rate limits."""
+    api = Api(app, spec_kwargs={"info": {"description": "党建文书生成服务：校验 JSON 数据并生成 Word 文书。"}})
+    api.spec.components.security_scheme("apiKey", {"type": "http", "scheme": "bearer"})
+    api.spec.options["security"] = [{"apiKey": []}]
+    for kind in app.extensions["docgen"].catalog:
+        name = "".join(part.capitalize() for part in kind.id.split("-"))
+        api.spec.components.schema(f"{name}Input", schema=kind.module.Schema)
+    for blueprint in (kinds.blp, documents.blp):
+        api.register_blueprint(blueprint)
+    app.register_blueprint(ops.blp)
+    app.register_error_handler(Exception, from_unexpected)
+    limiter.init_app(app)
+    limiter.exempt(ops.blp)

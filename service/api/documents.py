@@ -1,0 +1,203 @@
+"""/api/v1/documents: make a document of any kind, list the records, download them again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from urllib.parse import quote
+
+import marshmallow as ma
+from flask import Response, request, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from schemas.common import Date, Range, Text
+
+from ..catalog import Catalog
+from ..documents import Invalid, services
+from ..store import documents as records
+from ..store.errors import IdempotencyConflict, NumberTaken
+from .auth import caller, require
+from .kinds import kind_or_404
+
+blp = Blueprint("documents", __name__, url_prefix="/api/v1/documents", description="生成与查询文书")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MAX_IDEMPOTENCY_KEY = 200
+INTEGER = {"invalid": "应为整数"}
+
+
+class DocumentSchema(ma.Schema):
+    """A document record."""
+
+    id = ma.fields.String()
+    kind = ma.fields.String()
+    template_version = ma.fields.String(metadata={"description": "模板文件的 SHA-256"})
+    format = ma.fields.String()
+    number = ma.fields.String(allow_none=True, metadata={"description": "发文字号或证书编号"})
+    filename = ma.fields.String()
+    sha256 = ma.fields.String(metadata={"description": "生成文件的 SHA-256"})
+    size = ma.fields.Integer()
+    created_by = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    warnings = ma.fields.List(ma.fields.Dict())
+    data = ma.fields.Dict(metadata={"description": "校验后的输入数据"})
+
+
+class PageSchema(ma.Schema):
+    """One page of records."""
+
+    items = ma.fields.List(ma.fields.Nested(DocumentSchema))
+    total = ma.fields.Integer()
+    limit = ma.fields.Integer()
+    offset = ma.fields.Integer()
+
+
+class ListArgs(ma.Schema):
+    """Filters and paging of the listing."""
+
+    kind = Text(load_default=None, metadata={"description": "只列出这种文书"})
+    date_from = Date(data_key="from", load_default=None, metadata={"description": "生成日期起（含），如 2026-03-01"})
+    date_to = Date(data_key="to", load_default=None, metadata={"description": "生成日期止（含），如 2026-03-31"})
+    limit = ma.fields.Integer(load_default=50, validate=Range(min=1, max=records.MAX_PAGE), error_messages=INTEGER)
+    offset = ma.fields.Integer(load_default=0, validate=Range(min=0), error_messages=INTEGER)
+
+
+def download(content: bytes, filename: str, status: int = 200, headers: dict | None = None) -> Response:
+    """A file response with the Chinese name in RFC 6266 filename* and an ASCII fallback."""
+    response = Response(content, status=status, mimetype=DOCX)
+    fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    response.headers["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+    response.headers.update(headers or {})
+    return response
+
+
+def _json_body() -> object:
+    """The request's JSON body; 415 for other content types, 400 for malformed JSON."""
+    if not request.is_json:
+        abort(415, message="请求体必须是 JSON（Content-Type: application/json）。")
+    try:
+        return json.loads(request.get_data())
+    except (ValueError, RecursionError):
+        abort(400, message="请求体不是有效的 JSON（或嵌套过深）。")
+
+
+def _idempotency_key() -> str | None:
+    """The Idempotency-Key header, bounded in length."""
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not 0 < len(key) <= MAX_IDEMPOTENCY_KEY:
+        abort(400, message=f"Idempotency-Key 长度应为 1–{MAX_IDEMPOTENCY_KEY} 个字符。")
+    return key
+
+
+def create(kind_id: str):
+    """Validate the JSON body, number and render the document, record it and return the .docx."""
+    kind = kind_or_404(kind_id)
+    payload = _json_body()
+    try:
+        made = services().produce(kind, payload, caller(), _idempotency_key())
+    except Invalid as invalid:
+        abort(422, message="提交的数据有误，请按提示修改。", errors=invalid.errors)
+    except NumberTaken as taken:
+        abort(409, message=f"编号已被{'作废' if taken.voided else '使用'}，不能重复使用。")
+    except IdempotencyConflict:
+        abort(409, message="该 Idempotency-Key 已用于另一份不同的请求。")
+    record = made.record
+    headers = {
+        "Location": url_for("documents.Document", document_id=record.id),
+        "X-Docgen-Warnings": str(len(record.warnings)),
+        "X-Docgen-Document-Id": record.id,
+    }
+    if record.number:
+        headers["X-Docgen-Number"] = quote(record.number)
+    return download(made.content, record.filename, 200 if made.replayed else 201, headers)
+
+
+def _register_create_routes(catalog: Catalog) -> None:
+    """One documented POST route per kind, its request body the kind's schema."""
+    for kind in catalog:
+        view = require("render")(lambda kind_id=kind.id: create(kind_id))
+        view.__doc__ = f"生成一份{kind.title}（.docx）。\n\n{kind.summary}"
+        view = blp.doc(
+            operationId=f"create-{kind.id}",
+            requestBody={"required": True, "content": {"application/json": {"schema": kind.module.Schema}}},
+            responses={
+                "201": {"description": "已生成并记录", "content": {DOCX: {"schema": {"type": "string", "format": "binary"}}}},
+                "200": {"description": "同一 Idempotency-Key 的重复请求：返回原文书", "content": {DOCX: {"schema": {"type": "string", "format": "binary"}}}},
+            },
+        )(view)
+        for status in (400, 401, 403, 409, 413, 415, 422, 429):
+            view = blp.alt_response(status, schema="Problem")(view)
+        blp.add_url_rule(f"/{kind.id}", endpoint=f"create-{kind.id}", view_func=view, methods=["POST"])
+
+
+_register_create_routes(Catalog())
+
+
+@blp.route("/<kind_id>", methods=["POST"])
+@blp.doc(operationId="create-unknown-kind", summary="未知种类（返回 404）")
+@blp.alt_response(404, schema="Problem")
+def create_unknown(kind_id: str):
+    """Any other kind id: 404 with a Chinese problem."""
+    kind_or_404(kind_id)
+
+
+@blp.route("")
+class Documents(MethodView):
+    """The records."""
+
+    @require("read")
+    @blp.arguments(ListArgs, location="query")
+    @blp.response(200, PageSchema)
+    def get(self, args: dict):
+        """List generated documents, newest first, filtered by kind and date."""
+        with services().sessions() as session:
+            page = records.list_documents(
+                session,
+                kind=args["kind"],
+                created_from=_day_start(args["date_from"]),
+                created_to=_day_start(args["date_to"], 1),
+                limit=args["limit"],
+                offset=args["offset"],
+            )
+        return {"items": page.items, "total": page.total, "limit": page.limit, "offset": page.offset}
+
+
+def _day_start(day: str | None, plus_days: int = 0):
+    """UTC midnight of a YYYY-MM-DD day, optionally some days later."""
+    if not day:
+        return None
+    return dt.datetime.fromisoformat(day).replace(tzinfo=dt.timezone.utc) + dt.timedelta(days=plus_days)
+
+
+def record_or_404(document_id: str):
+    """The record with this id, or a 404 problem."""
+    with services().sessions() as session:
+        record = records.get_document(session, document_id)
+    if record is None:
+        abort(404, message="没有这份文书的记录。")
+    return record
+
+
+@blp.route("/<document_id>")
+class Document(MethodView):
+    """One record."""
+
+    @require("read")
+    @blp.response(200, DocumentSchema)
+    @blp.alt_response(404, schema="Problem")
+    def get(self, document_id: str):
+        """A document's record: kind, template version, data, sha256, number, who, when."""
+        return record_or_404(document_id)
+
+
+@blp.route("/<document_id>/file")
+class DocumentFile(MethodView):
+    """One record's file."""
+
+    @require("read")
+    @blp.doc(responses={"200": {"description": "文书文件", "content": {DOCX: {"schema": {"type": "string", "format": "binary"}}}}})
+    @blp.alt_response(404, schema="Problem")
+    def get(self, document_id: str):
+        """Download a generated document again."""
+        record = record_or_404(document_id)
+        return download(services().storage.get(record.file_key), record.filename)

@@ -1,0 +1,87 @@
+"""RFC 9457 problem details: every error response of the API, in Chinese."""
+
+from __future__ import annotations
+
+import logging
+
+import marshmallow as ma
+from flask import Response, json
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+TITLES = {
+    400: "请求无效",
+    401: "未认证：请提供有效的 API 密钥",
+    403: "无权限：密钥缺少所需权限",
+    404: "未找到",
+    405: "不支持该请求方法",
+    406: "无法提供所请求的格式",
+    409: "冲突",
+    413: "请求体过大",
+    415: "不支持的内容类型：请发送 application/json",
+    422: "数据校验未通过",
+    429: "请求过于频繁，请稍后再试",
+    500: "服务器内部错误",
+    503: "服务暂不可用，请稍后再试",
+}
+
+
+class FieldErrorSchema(ma.Schema):
+    """One validation error: where and what."""
+
+    path = ma.fields.String(metadata={"description": "出错字段的路径，如 attendees[3].name"})
+    message = ma.fields.String(metadata={"description": "中文错误信息"})
+
+
+class ProblemSchema(ma.Schema):
+    """An RFC 9457 problem document."""
+
+    type = ma.fields.String()
+    title = ma.fields.String()
+    status = ma.fields.Integer()
+    detail = ma.fields.String()
+    errors = ma.fields.List(ma.fields.Nested(FieldErrorSchema))
+
+
+def problem(status: int, detail: str | None = None, headers: dict | None = None, **extra) -> Response:
+    """Build a problem+json response."""
+    body = {"type": "about:blank", "title": TITLES.get(status, "错误"), "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_JSON)
+    response.headers.update(headers or {})
+    return response
+
+
+def from_http_exception(error: HTTPException) -> Response:
+    """Turn any HTTP error (ours, Werkzeug's or webargs') into a problem document."""
+    data = getattr(error, "data", None) or {}
+    extra = {key: data[key] for key in ("errors", "warnings") if key in data}
+    if "messages" in data:
+        extra["errors"] = _webargs_errors(data["messages"])
+    detail = data.get("message") or (None if error.code >= 500 else TITLES.get(error.code))
+    response = problem(error.code or 500, detail, data.get("headers"), **extra)
+    if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def _webargs_errors(messages: dict) -> list[dict]:
+    """Flatten webargs' {location: {field: [message]}} into the API's error list."""
+    return [
+        {"path": field, "message": str(message)}
+        for fields in messages.values()
+        for field, field_messages in fields.items()
+        for message in (field_messages if isinstance(field_messages, list) else [field_messages])
+    ]
+
+
+def from_unexpected(error: Exception) -> Response:
+    """Log an unexpected failure and answer 500 without any internals."""
+    if isinstance(error, HTTPException):
+        return from_http_exception(error)
+    log.exception("unhandled error")
+    return problem(500, "请求处理失败，已记录错误；请稍后重试或联系管理员。")

@@ -1,0 +1,49 @@
+"""Configuration defaults; the environment (DOCGEN_*, DATABASE_URL) and create_app's mapping override them."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULTS = {
+    "API_TITLE": "docgen 党建文书生成服务",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.1.0",
+    "OPENAPI_URL_PREFIX": "/",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "/api/docs",
+    "OPENAPI_SWAGGER_UI_URL": "/static/vendor/swagger-ui/",
+    "JSON_SORT_KEYS": False,
+    # Bodies above this are refused with 413 before they are read.
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    "RATELIMIT_DEFAULT": "600 per minute",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    # True only when an authenticating reverse proxy guards the service.
+    "BEHIND_AUTH_PROXY": False,
+    "TRUSTED_PROXIES": ["127.0.0.1", "::1"],
+    "PROXY_USER_HEADER": "X-Forwarded-User",
+}
+
+
+def instance_settings(instance_path: str) -> dict:
+    """Defaults that live in the instance folder: SQLite file, files, a persistent secret key."""
+    folder = Path(instance_path)
+    return {
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'docgen.sqlite3'}",
+        "STORAGE_URL": f"file://{folder / 'files'}",
+        "SECRET_KEY": _secret_key(folder / "secret_key"),
+    }
+
+
+def _secret_key(path: Path) -> str:
+    """Read the instance's secret key, creating it (readable by the owner only) on first start."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secrets.token_hex(32))
+    return path.read_text().strip()

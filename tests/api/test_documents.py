@@ -1,0 +1,118 @@
+"""POST /api/v1/documents/{kind} and the records: real app, real SQLite, real .docx files."""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import unquote
+
+import docx
+import pytest
+
+from service.catalog import Catalog
+
+from .conftest import example
+
+KINDS = [kind.id for kind in Catalog()]
+
+
+def text_of(content: bytes) -> str:
+    """All text of a .docx body, tables included."""
+    document = docx.Document(io.BytesIO(content))
+    return "\n".join(p.text for p in document.element.body.iter() if hasattr(p, "text") and p.tag.endswith("}p"))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_example_makes_a_recorded_document(client, kind):
+    """201 with the .docx, its Chinese name, a Location that gives the record and the same file."""
+    response = client.post(f"/api/v1/documents/{kind}", json=example(kind))
+    assert response.status_code == 201, response.get_json()
+    assert response.mimetype.endswith("wordprocessingml.document")
+    assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
+    docx.Document(io.BytesIO(response.data))
+    record = client.get(response.headers["Location"]).get_json()
+    assert record["kind"] == kind
+    assert len(record["template_version"]) == 64
+    assert record["size"] == len(response.data)
+    assert record["created_by"] == "local"
+    assert record["filename"] in unquote(response.headers["Content-Disposition"])
+    assert client.get(response.headers["Location"] + "/file").data == response.data
+
+
+def test_validation_errors_are_all_listed_with_paths(client):
+    """422 problem+json lists every error, 0-based paths, Chinese messages; nothing recorded."""
+    data = example("meeting-minutes")
+    data["attendees"][1]["name"] = ""
+    del data["title"]
+    data["surprise"] = 1
+    response = client.post("/api/v1/documents/meeting-minutes", json=data)
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    problem = response.get_json()
+    paths = {error["path"] for error in problem["errors"]}
+    assert {"attendees[1].name", "title", "surprise"} <= paths
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in error["message"]) for error in problem["errors"])
+    assert client.get("/api/v1/documents").get_json()["total"] == 0
+
+
+def test_numbers_are_allocated_in_order_and_duplicates_refused(client):
+    """Omitted certificate numbers come out consecutive; a used number supplied again is 409."""
+    data = example("certificate")
+    data.pop("number", None)
+    numbers = [unquote(client.post("/api/v1/documents/certificate", json=data).headers["X-Docgen-Number"]) for _ in range(3)]
+    series = numbers[0].split("〔")[0]
+    year = data["date"][:4]
+    assert numbers == [f"{series}〔{year}〕{n}号" for n in (1, 2, 3)]
+    taken = client.post("/api/v1/documents/certificate", json={**data, "number": numbers[1]})
+    assert taken.status_code == 409
+    assert taken.mimetype == "application/problem+json"
+
+
+def test_supplied_number_is_printed(client):
+    """A supplied 发文字号 is registered and appears in the document."""
+    data = example("policy")
+    response = client.post("/api/v1/documents/policy", json=data)
+    assert response.status_code == 201
+    assert unquote(response.headers["X-Docgen-Number"]) == data["number"]
+    assert data["number"] in text_of(response.data)
+
+
+def test_idempotency_key_returns_the_same_document(client):
+    """Same key and body: the same record and bytes, no second number; another body: 409."""
+    data = example("certificate")
+    headers = {"Idempotency-Key": "hr-2026-0001"}
+    first = client.post("/api/v1/documents/certificate", json=data, headers=headers)
+    second = client.post("/api/v1/documents/certificate", json=data, headers=headers)
+    assert first.status_code == 201 and second.status_code == 200
+    assert first.headers["Location"] == second.headers["Location"]
+    assert first.data == second.data
+    assert client.get("/api/v1/documents").get_json()["total"] == 1
+    other = client.post("/api/v1/documents/certificate", json={**data, "recipient": "李堃"}, headers=headers)
+    assert other.status_code == 409
+
+
+def test_warnings_are_counted_and_recorded(client):
+    """A committee meeting without quorum is made, with the warning counted and recorded."""
+    data = example("meeting-minutes")
+    response = client.post("/api/v1/documents/meeting-minutes", json=data)
+    record = client.get(response.headers["Location"]).get_json()
+    assert int(response.headers["X-Docgen-Warnings"]) == len(record["warnings"])
+
+
+def test_listing_filters_and_pages(client):
+    """GET /documents pages newest first and filters by kind and date."""
+    for kind in ("certificate", "certificate", "policy"):
+        data = example(kind)
+        data.pop("number", None)
+        assert client.post(f"/api/v1/documents/{kind}", json=data).status_code == 201
+    page = client.get("/api/v1/documents?kind=certificate&limit=1").get_json()
+    assert page["total"] == 2 and len(page["items"]) == 1 and page["items"][0]["kind"] == "certificate"
+    assert client.get("/api/v1/documents?from=2000-01-01&to=2000-01-02").get_json()["total"] == 0
+    bad = client.get("/api/v1/documents?limit=0")
+    assert bad.status_code == 422 and bad.mimetype == "application/problem+json"
+
+
+def test_unknown_record_is_404(client):
+    """An unknown document id is a 404 problem."""
+    response = client.get("/api/v1/documents/no-such-id")
+    assert response.status_code == 404
+    assert response.get_json()["status"] == 404
