@@ -26,7 +26,8 @@ def test_upgrade_from_empty_reaches_head(empty_db_url):
         with engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()
         assert current == head_revision(engine)
-        assert set(inspect(engine).get_table_names()) >= {"documents", "numbers", "number_counters", "api_keys"}
+        tables = set(inspect(engine).get_table_names())
+        assert tables >= {"documents", "numbers", "number_counters", "api_keys"}
     finally:
         engine.dispose()
 

@@ -109,7 +109,9 @@ def _document_constraints() -> list[sa.Constraint]:
             name=op.f("fk_documents_series_year_serial_numbers"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_documents")),
-        sa.UniqueConstraint("created_by", "idempotency_key", name=op.f("uq_documents_created_by_idempotency_key")),
+        sa.UniqueConstraint(
+            "created_by", "idempotency_key", name=op.f("uq_documents_created_by_idempotency_key")
+        ),
         sa.UniqueConstraint("series", "year", "serial", name=op.f("uq_documents_series_year_serial")),
     ]
 
