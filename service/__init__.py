@@ -13,8 +13,9 @@ from .config import DEFAULTS, instance_settings
 def create_app(config: Mapping | None = None) -> Flask:
     """Build the application: defaults, then DOCGEN_* environment variables, then `config`."""
     app = Flask(__name__, instance_relative_config=True, static_folder="web/static")
-    if config and "INSTANCE_PATH" in config:
-        app.instance_path = str(config["INSTANCE_PATH"])
+    instance = (config or {}).get("INSTANCE_PATH") or os.environ.get("DOCGEN_INSTANCE_PATH")
+    if instance:
+        app.instance_path = os.path.abspath(instance)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(DEFAULTS)
     app.config.from_mapping(instance_settings(app.instance_path))

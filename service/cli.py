@@ -1,13 +1,22 @@
-"""The docgen command line: fill templates, and (as issues land) render kinds and run the service."""
+"""The docgen command line: kinds, rendering, template checks, keys, numbers and the server."""
 
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 
 import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
 
-from . import engine
+from . import create_app, engine
+from .catalog import Catalog, UnknownKind
+from .checks import unknown_paths
+from .documents import Invalid, services
+from .store import db, keys, numbering
+from .store.errors import CounterConflict, NumberTaken
 
 
 class InputError(click.ClickException):
@@ -17,16 +26,29 @@ class InputError(click.ClickException):
 
 
 def _read_json(path: Path) -> object:
-    """Read a JSON file, turning a parse error into a clear usage error."""
+    """Read a JSON file, turning a parse error into a clear input error."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{path} 不是有效的 JSON 文件：{exc}") from exc
 
 
-@click.group()
-def main() -> None:
-    """docgen：党建文书生成服务。"""
+def _kind(kind_id: str):
+    """The kind with this id, or a clear error listing the ids."""
+    catalog = Catalog()
+    try:
+        return catalog.get(kind_id)
+    except UnknownKind:
+        raise InputError(f"没有“{kind_id}”这种文书；可用：{'、'.join(k.id for k in catalog)}") from None
+
+
+def _echo_problems(problems: list[dict], label: str) -> None:
+    """Print validation errors or warnings, one per line with its path."""
+    for problem in problems:
+        click.echo(f"{label} {problem['path'] or '(整体)'}：{problem['message']}", err=True)
+
+
+main = FlaskGroup(create_app=lambda: create_app(), help="docgen：党建文书生成服务。")
 
 
 @main.command()
@@ -48,3 +70,136 @@ def fill(template: Path, data: Path, output: Path) -> None:
         raise InputError(f"无法生成文档：{exc}") from exc
     output.write_bytes(document)
     click.echo(f"已生成 {output}")
+
+
+@main.command()
+def kinds() -> None:
+    """列出所有文书种类。"""
+    for kind in Catalog():
+        click.echo(f"{kind.id}\t{kind.title}\t{kind.summary}")
+
+
+@main.command()
+@click.argument("kind_id", metavar="KIND")
+def schema(kind_id: str) -> None:
+    """输出某种文书输入数据的 JSON Schema（draft 2020-12）。"""
+    click.echo(json.dumps(_kind(kind_id).json_schema(), ensure_ascii=False, indent=2))
+
+
+@main.command()
+@click.argument("kind_id", metavar="KIND")
+@click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="输出文件（默认按文书命名规则）")
+@with_appcontext
+def render(kind_id: str, data: Path, output: Path | None) -> None:
+    """校验数据、编号、生成并登记一份文书；数据有误时列出全部错误并以状态 2 退出。"""
+    kind = _kind(kind_id)
+    try:
+        made = services().produce(kind, _read_json(data), "cli")
+    except Invalid as invalid:
+        _echo_problems(invalid.errors, "错误")
+        raise InputError(f"数据有 {len(invalid.errors)} 处错误，未生成文书。") from None
+    except NumberTaken as taken:
+        raise InputError(f"编号已被{'作废' if taken.voided else '使用'}，不能重复使用。") from None
+    _echo_problems(made.record.warnings, "警告")
+    target = output or Path(made.record.filename)
+    target.write_bytes(made.content)
+    number = f"，编号 {made.record.number}" if made.record.number else ""
+    click.echo(f"已生成 {target}{number}（记录 {made.record.id}）")
+
+
+@main.command("check-templates")
+def check_templates() -> None:
+    """检查每种文书的模板变量是否都能由其数据结构提供。"""
+    failed = False
+    for kind in Catalog():
+        unknown = unknown_paths(kind)
+        failed |= bool(unknown)
+        click.echo(f"{kind.id}：{'缺少 ' + '、'.join(unknown) if unknown else '通过'}")
+    if failed:
+        raise InputError("模板引用了数据中不存在的变量。")
+
+
+@main.group("keys")
+def keys_group() -> None:
+    """管理 API 密钥。"""
+
+
+@keys_group.command("create")
+@click.argument("name")
+@click.option("--scope", "scopes", multiple=True, type=click.Choice(sorted(keys.SCOPES)), default=["render", "read"], show_default=True)
+@with_appcontext
+def keys_create(name: str, scopes: tuple[str, ...]) -> None:
+    """创建密钥；密钥只显示这一次，请妥善保存。"""
+    with db.writing(services().sessions) as session:
+        key, token = keys.create_key(session, name, scopes)
+    click.echo(f"已创建密钥 {key.name}（{key.prefix}…，权限：{'、'.join(key.scopes)}）")
+    click.echo(token)
+
+
+@keys_group.command("list")
+@with_appcontext
+def keys_list() -> None:
+    """列出密钥（不显示密钥本身）。"""
+    with services().sessions() as session:
+        for key in keys.list_keys(session):
+            state = f"已吊销 {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "有效"
+            click.echo(f"{key.id}\t{key.name}\t{key.prefix}…\t{','.join(key.scopes)}\t{state}")
+
+
+@keys_group.command("revoke")
+@click.argument("key_id")
+@with_appcontext
+def keys_revoke(key_id: str) -> None:
+    """吊销一个密钥。"""
+    with db.writing(services().sessions) as session:
+        if keys.revoke_key(session, key_id) is None:
+            raise InputError(f"没有编号为 {key_id} 的密钥。")
+    click.echo(f"已吊销 {key_id}")
+
+
+@main.group("numbers")
+def numbers_group() -> None:
+    """管理发文字号和证书编号。"""
+
+
+@numbers_group.command("set-next")
+@click.argument("series")
+@click.argument("year", type=int)
+@click.argument("serial", type=int)
+@with_appcontext
+def numbers_set_next(series: str, year: int, serial: int) -> None:
+    """设定某机关代字某年度下一个序号（年中启用本服务时使用）。"""
+    try:
+        with db.writing(services().sessions) as session:
+            numbering.set_next_serial(session, series, year, serial)
+    except (CounterConflict, ValueError) as exc:
+        raise InputError(f"不能设为 {serial}：该序号或更大的序号已使用或作废。") from exc
+    click.echo(f"{series}〔{year}〕下一个序号为 {serial}")
+
+
+@numbers_group.command("void")
+@click.argument("series")
+@click.argument("year", type=int)
+@click.argument("serial", type=int)
+@click.option("--reason", required=True, help="作废原因")
+@with_appcontext
+def numbers_void(series: str, year: int, serial: int, reason: str) -> None:
+    """作废一个编号（保留记录，永不重用）。"""
+    try:
+        with db.writing(services().sessions) as session:
+            numbering.void_number(session, series, year, serial, reason)
+    except NumberTaken:
+        raise InputError("该编号已作废。") from None
+    click.echo(f"已作废 {series}〔{year}〕{serial}号")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=lambda: os.cpu_count() or 2, type=int, help="工作进程数（默认等于 CPU 核数）")
+def serve(host: str, port: int, workers: int) -> None:
+    """用 gunicorn 启动服务（默认：SQLite、本地文件、进程内任务）。"""
+    from .server import run
+
+    sys.exit(run(host, port, workers))

@@ -11,6 +11,7 @@ from flask import Flask, current_app
 from sqlalchemy.orm import Session, sessionmaker
 
 from .catalog import Catalog, Kind
+from .checks import unknown_paths
 from .store import db, documents as records, migrate
 from .store.files import Storage, storage_from_url
 from .store.numbering import NextNumber, Number, NumberSource
@@ -90,11 +91,26 @@ def request_hash(kind_id: str, payload: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+class TemplateMismatch(RuntimeError):
+    """A kind's template reads values its data cannot provide."""
+
+
+def checked_catalog() -> Catalog:
+    """The catalogue, after checking every template against its kind's data."""
+    catalog = Catalog()
+    for kind in catalog:
+        unknown = unknown_paths(kind)
+        if unknown:
+            raise TemplateMismatch(f"template of {kind.id} reads unknown values: {', '.join(unknown)}")
+    return catalog
+
+
 def init_app(app: Flask) -> None:
-    """Open the database (migrated to the latest schema), the file storage and the catalogue."""
+    """Open the database (migrated to the latest schema), the file storage and the checked catalogue."""
     engine = db.make_engine(app.config["DATABASE_URL"])
     migrate.upgrade(engine)
-    app.extensions["docgen"] = Services(Catalog(), db.session_factory(engine), storage_from_url(app.config["STORAGE_URL"]))
+    storage = storage_from_url(app.config["STORAGE_URL"])
+    app.extensions["docgen"] = Services(checked_catalog(), db.session_factory(engine), storage)
 
 
 def services() -> Services:
