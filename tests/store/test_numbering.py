@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import func, select
 
-from service.store.db import writing
+from service.store.db import make_engine, session_factory, writing
 from service.store.errors import CounterConflict, NumberTaken
 from service.store.models import Document, RegisteredNumber
 from service.store.numbering import NextNumber, Number, allocate_serial, set_next_serial, void_number
@@ -45,6 +46,24 @@ def test_fifty_concurrent_documents_get_fifty_consecutive_numbers(sessions, make
     assert {d.number for d in documents} == {gongwen(n) for n in range(1, 51)}
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(Document)) == 50
+
+
+def allocate_in_process(url: str, count: int) -> list[int]:
+    """Allocate `count` serials from a separate process with its own engine."""
+    engine = make_engine(url)
+    try:
+        return [allocate(session_factory(engine)) for _ in range(count)]
+    finally:
+        engine.dispose()
+
+
+def test_processes_share_one_sequence(db):
+    """Four processes allocating at once (SQLite file locks or PostgreSQL rows) never collide."""
+    url = db.url.render_as_string(hide_password=False)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=4, mp_context=context) as pool:
+        batches = list(pool.map(allocate_in_process, [url] * 4, [10] * 4))
+    assert sorted(serial for batch in batches for serial in batch) == list(range(1, 41))
 
 
 def test_series_and_years_count_separately(sessions):
