@@ -8,13 +8,21 @@ from flask_limiter import Limiter
 
 from . import documents, kinds, ops
 from .auth import rate_limit_key
-from .problems import ProblemSchema, from_http_exception, from_unexpected
+from .problems import PROBLEM_JSON, ProblemSchema, from_http_exception, from_unexpected
 
 
 class Api(flask_smorest.Api):
     """flask-smorest's Api answering every error as an RFC 9457 problem in Chinese."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self):
+        """Register the shared error responses with the problem+json content type."""
+        default, self.DEFAULT_RESPONSE_CONTENT_TYPE = self.DEFAULT_RESPONSE_CONTENT_TYPE, PROBLEM_JSON
+        try:
+            super()._register_responses()
+        finally:
+            self.DEFAULT_RESPONSE_CONTENT_TYPE = default
 
     def handle_http_exception(self, error):
         """Every HTTP error becomes application/problem+json."""

@@ -11,12 +11,13 @@ from flask import Response, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from schemas.common import Date, Range, Text
+from schemas.common import Range
 
 from ..catalog import Catalog
 from ..documents import Invalid, services
 from ..store import documents as records
 from ..store.errors import IdempotencyConflict, NumberTaken
+from .problems import documented
 from .auth import caller, require
 from .kinds import kind_or_404
 
@@ -24,6 +25,7 @@ blp = Blueprint("documents", __name__, url_prefix="/api/v1/documents", descripti
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MAX_IDEMPOTENCY_KEY = 200
 INTEGER = {"invalid": "应为整数"}
+DATE = {"invalid": "日期格式应为 YYYY-MM-DD"}
 
 
 class DocumentSchema(ma.Schema):
@@ -55,9 +57,16 @@ class PageSchema(ma.Schema):
 class ListArgs(ma.Schema):
     """Filters and paging of the listing."""
 
-    kind = Text(load_default=None, metadata={"description": "只列出这种文书"})
-    date_from = Date(data_key="from", load_default=None, metadata={"description": "生成日期起（含），如 2026-03-01"})
-    date_to = Date(data_key="to", load_default=None, metadata={"description": "生成日期止（含），如 2026-03-31"})
+    class Meta:
+        """Unknown query parameters are an error, not silently ignored."""
+
+        unknown = ma.RAISE
+
+    error_messages = {"unknown": "不支持的查询参数"}
+
+    kind = ma.fields.String(load_default=None, metadata={"description": "只列出这种文书"})
+    date_from = ma.fields.Date(data_key="from", load_default=None, error_messages=DATE, metadata={"description": "生成日期起（含），如 2026-03-01"})
+    date_to = ma.fields.Date(data_key="to", load_default=None, error_messages=DATE, metadata={"description": "生成日期止（含），如 2026-03-31"})
     limit = ma.fields.Integer(load_default=50, validate=Range(min=1, max=records.MAX_PAGE), error_messages=INTEGER)
     offset = ma.fields.Integer(load_default=0, validate=Range(min=0), error_messages=INTEGER)
 
@@ -116,6 +125,7 @@ def _register_create_routes(catalog: Catalog) -> None:
     """One documented POST route per kind, its request body the kind's schema."""
     for kind in catalog:
         view = require("render")(lambda kind_id=kind.id: create(kind_id))
+        view.provide_automatic_options = False
         view.__doc__ = f"生成一份{kind.title}（.docx）。\n\n{kind.summary}"
         view = blp.doc(
             operationId=f"create-{kind.id}",
@@ -125,27 +135,32 @@ def _register_create_routes(catalog: Catalog) -> None:
                 "200": {"description": "同一 Idempotency-Key 的重复请求：返回原文书", "content": {DOCX: {"schema": {"type": "string", "format": "binary"}}}},
             },
         )(view)
-        for status in (400, 401, 403, 409, 413, 415, 422, 429):
-            view = blp.alt_response(status, schema="Problem")(view)
+        view = documented(blp, 400, 401, 403, 409, 413, 415, 422, 429)(view)
         blp.add_url_rule(f"/{kind.id}", endpoint=f"create-{kind.id}", view_func=view, methods=["POST"])
 
 
 _register_create_routes(Catalog())
 
 
-@blp.route("/<kind_id>", methods=["POST"])
-@blp.doc(operationId="create-unknown-kind", summary="未知种类（返回 404）")
-@blp.alt_response(404, schema="Problem")
 def create_unknown(kind_id: str):
     """Any other kind id: 404 with a Chinese problem."""
     kind_or_404(kind_id)
+
+
+create_unknown.provide_automatic_options = False
+blp.route("/<kind_id>", methods=["POST"])(
+    blp.doc(operationId="create-unknown-kind", summary="未知种类（返回 404）")(documented(blp, 404)(create_unknown))
+)
 
 
 @blp.route("")
 class Documents(MethodView):
     """The records."""
 
+    provide_automatic_options = False
+
     @require("read")
+    @documented(blp, 401, 403, 429)
     @blp.arguments(ListArgs, location="query")
     @blp.response(200, PageSchema)
     def get(self, args: dict):
@@ -162,11 +177,11 @@ class Documents(MethodView):
         return {"items": page.items, "total": page.total, "limit": page.limit, "offset": page.offset}
 
 
-def _day_start(day: str | None, plus_days: int = 0):
-    """UTC midnight of a YYYY-MM-DD day, optionally some days later."""
-    if not day:
+def _day_start(day: dt.date | None, plus_days: int = 0) -> dt.datetime | None:
+    """UTC midnight of a day, optionally some days later."""
+    if day is None:
         return None
-    return dt.datetime.fromisoformat(day).replace(tzinfo=dt.timezone.utc) + dt.timedelta(days=plus_days)
+    return dt.datetime.combine(day, dt.time(), dt.timezone.utc) + dt.timedelta(days=plus_days)
 
 
 def record_or_404(document_id: str):
@@ -182,9 +197,11 @@ def record_or_404(document_id: str):
 class Document(MethodView):
     """One record."""
 
+    provide_automatic_options = False
+
     @require("read")
     @blp.response(200, DocumentSchema)
-    @blp.alt_response(404, schema="Problem")
+    @documented(blp, 401, 403, 404, 429)
     def get(self, document_id: str):
         """A document's record: kind, template version, data, sha256, number, who, when."""
         return record_or_404(document_id)
@@ -194,9 +211,11 @@ class Document(MethodView):
 class DocumentFile(MethodView):
     """One record's file."""
 
+    provide_automatic_options = False
+
     @require("read")
     @blp.doc(responses={"200": {"description": "文书文件", "content": {DOCX: {"schema": {"type": "string", "format": "binary"}}}}})
-    @blp.alt_response(404, schema="Problem")
+    @documented(blp, 401, 403, 404, 429)
     def get(self, document_id: str):
         """Download a generated document again."""
         record = record_or_404(document_id)

@@ -8,6 +8,7 @@ from flask_smorest import Blueprint, abort
 
 from ..catalog import UnknownKind
 from ..documents import services
+from .problems import documented
 from .auth import require
 
 blp = Blueprint("kinds", __name__, url_prefix="/api/v1/kinds", description="文书种类")
@@ -46,7 +47,10 @@ def describe(kind) -> dict:
 class Kinds(MethodView):
     """The kinds."""
 
+    provide_automatic_options = False
+
     @require("read")
+    @documented(blp, 401, 403, 429)
     @blp.response(200, KindSchema(many=True))
     def get(self):
         """List the document kinds."""
@@ -57,9 +61,11 @@ class Kinds(MethodView):
 class KindDetail(MethodView):
     """One kind."""
 
+    provide_automatic_options = False
+
     @require("read")
     @blp.response(200, KindDetailSchema)
-    @blp.alt_response(404, schema="Problem")
+    @documented(blp, 401, 403, 404, 429)
     def get(self, kind_id: str):
         """A kind's JSON Schema (with Chinese titles) and its example data."""
         kind = kind_or_404(kind_id)

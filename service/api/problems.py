@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 
 import marshmallow as ma
 from flask import Response, json
@@ -43,6 +44,17 @@ class ProblemSchema(ma.Schema):
     status = ma.fields.Integer()
     detail = ma.fields.String()
     errors = ma.fields.List(ma.fields.Nested(FieldErrorSchema))
+
+
+def documented(blp, *codes: int):
+    """Document the problem responses a view can give, as application/problem+json."""
+
+    def decorate(view):
+        for code in codes:
+            view = blp.alt_response(code, response=HTTPStatus(code).name)(view)
+        return view
+
+    return decorate
 
 
 def problem(status: int, detail: str | None = None, headers: dict | None = None, **extra) -> Response:
