@@ -62,5 +62,5 @@ def run(host: str, port: int, workers: int) -> int:
         click.echo(refusal, err=True)
         return 2
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    Gunicorn({"bind": bind, "workers": workers, "accesslog": "-", "timeout": 120}).run()
+    Gunicorn({"bind": bind, "workers": workers, "timeout": 120}).run()
     return 0

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
+import threading
 import time
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -21,10 +25,42 @@ SQLITE_PRAGMAS = (
 WAL_RETRY_SECONDS = 0.05
 
 
+class WriterLock:
+    """Queues the writers of one SQLite file: a thread lock within the process, flock across processes.
+
+    Waiters sleep in the kernel and wake as soon as the lock is free, instead of in SQLite's
+    busy handler, which backs off up to 100 ms per try.
+    """
+
+    def __init__(self, path: str):
+        self._threads = threading.Lock()
+        self._descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Hold the lock for the duration of a write transaction."""
+        with self._threads:
+            fcntl.flock(self._descriptor, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self._descriptor, fcntl.LOCK_UN)
+
+    def __del__(self) -> None:
+        """Close the lock file with the engine."""
+        os.close(self._descriptor)
+
+
+# SQLite file engines and their writers' lock.
+_WRITER_LOCKS: weakref.WeakKeyDictionary[Engine, WriterLock] = weakref.WeakKeyDictionary()
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for `url`; SQLite files get WAL, a busy timeout and explicit BEGINs."""
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
+        if engine.url.database and engine.url.database != ":memory:":
+            _WRITER_LOCKS[engine] = WriterLock(f"{engine.url.database}.writer-lock")
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
     return engine
@@ -69,11 +105,14 @@ def writing(sessions: sessionmaker[Session]) -> Iterator[Session]:
     """Yield a session in a write transaction, committed on success and rolled back on error.
 
     On SQLite the transaction starts with BEGIN IMMEDIATE, so concurrent writers wait for
-    the lock (up to the busy timeout) instead of failing half way through.
+    the lock (up to the busy timeout) instead of failing half way through. Writers of a SQLite
+    file first queue on its WriterLock, held until after COMMIT.
     """
-    with sessions.begin() as session:
-        session.connection(execution_options={WRITE_OPTION: True})
-        yield session
+    lock = _WRITER_LOCKS.get(sessions.kw.get("bind"))
+    with lock.held() if lock else nullcontext():
+        with sessions.begin() as session:
+            session.connection(execution_options={WRITE_OPTION: True})
+            yield session
 
 
 def require_write(session: Session) -> None:
