@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 
@@ -22,8 +23,9 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.config.from_prefixed_env("DOCGEN")
     app.config.update(config or {})
 
-    from . import api, documents
+    from . import api, documents, web
 
     documents.init_app(app)
     api.init_app(app)
+    web.init_app(app)
     return app

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import time
 
 from flask import Blueprint, Response, g, request
@@ -12,6 +14,7 @@ from ..documents import services
 from .problems import problem
 
 blp = Blueprint("ops", __name__)
+access = logging.getLogger("docgen.access")
 
 REQUESTS = Histogram("docgen_request_seconds", "HTTP request duration", ["method", "endpoint", "status"])
 DOCUMENTS = Counter("docgen_documents_total", "Documents generated", ["kind"])
@@ -47,12 +50,22 @@ def _start_timer():
     g.started = time.perf_counter()
 
 
+def _access_line(endpoint: str, status: int, seconds: float) -> str:
+    """One JSON log line: the route pattern, never the path's values, query, body or key."""
+    return json.dumps(
+        {"method": request.method, "route": endpoint, "status": status, "ms": round(seconds * 1000, 1), "caller": g.get("caller", "-")},
+        ensure_ascii=False,
+    )
+
+
 @blp.after_app_request
 def _observe(response):
     """Record the request's duration, and a generated document by kind."""
     if "started" in g:
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
-        REQUESTS.labels(request.method, endpoint, response.status_code).observe(time.perf_counter() - g.started)
+        seconds = time.perf_counter() - g.started
+        REQUESTS.labels(request.method, endpoint, response.status_code).observe(seconds)
+        access.info(_access_line(endpoint, response.status_code, seconds))
     if response.status_code == 201 and request.endpoint and request.endpoint.startswith("documents.create-"):
         DOCUMENTS.labels(request.endpoint.removeprefix("documents.create-")).inc()
     return response

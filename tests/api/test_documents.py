@@ -116,3 +116,35 @@ def test_unknown_record_is_404(client):
     response = client.get("/api/v1/documents/no-such-id")
     assert response.status_code == 404
     assert response.get_json()["status"] == 404
+
+
+def test_logs_hold_no_personal_data_or_keys(client, make_key, caplog):
+    """Access logs name the route and status, never the data, query values or the key."""
+    token = make_key("render", "read")
+    data = example("certificate")
+    with caplog.at_level("INFO", logger="docgen.access"):
+        client.post("/api/v1/documents/certificate", json=data, headers={"X-API-Key": token})
+        client.get("/api/v1/documents?kind=certificate", headers={"X-API-Key": token})
+    logged = caplog.text
+    assert "/api/v1/documents/certificate" in logged and "201" in logged
+    assert token not in logged and token[:15] not in logged
+    assert data["recipient"] not in logged and "kind=certificate" not in logged
+
+
+def test_ops_endpoints(client):
+    """healthz, readyz and Prometheus metrics answer."""
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+    assert client.get("/readyz").get_json() == {"status": "ready"}
+    client.post("/api/v1/documents/certificate", json=example("certificate"))
+    metrics = client.get("/metrics").get_data(as_text=True)
+    assert 'docgen_documents_total{kind="certificate"}' in metrics
+
+
+def test_openapi_and_docs_are_local(client):
+    """OpenAPI 3.1 with each kind's input schema; the docs page loads only local assets."""
+    spec = client.get("/openapi.json").get_json()
+    assert spec["openapi"] == "3.1.0"
+    assert "MeetingMinutesInput" in spec["components"]["schemas"]
+    page = client.get("/api/docs").get_data(as_text=True)
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in page and "https://" not in page
+    assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
