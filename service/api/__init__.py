@@ -6,7 +6,7 @@ import flask_smorest
 from flask import Flask
 from flask_limiter import Limiter
 
-from . import documents, kinds, ops
+from . import documents, kinds, numbers, ops
 from .auth import rate_limit_key
 from .problems import PROBLEM_JSON, ProblemSchema, from_http_exception, from_unexpected
 
@@ -40,7 +40,7 @@ def init_app(app: Flask) -> None:
     for kind in app.extensions["docgen"].catalog:
         name = "".join(part.capitalize() for part in kind.id.split("-"))
         api.spec.components.schema(f"{name}Input", schema=kind.module.Schema)
-    for blueprint in (kinds.blp, documents.blp):
+    for blueprint in (kinds.blp, documents.blp, numbers.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(ops.blp)
     app.register_error_handler(Exception, from_unexpected)

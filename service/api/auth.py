@@ -1,11 +1,11 @@
-"""Who is calling: API keys with scopes, or open access on a loopback deployment without keys."""
+"""Who is calling: API keys (header or browser login) with scopes, or open access on a loopback deployment."""
 
 from __future__ import annotations
 
 import functools
 import time
 
-from flask import current_app, g, request
+from flask import current_app, g, request, session
 from flask_smorest import abort
 from sqlalchemy import func, select
 
@@ -15,6 +15,7 @@ from ..store.models import ApiKey
 
 OPEN_CHECK_SECONDS = 5.0
 LOCAL_USER = "local"
+SESSION_KEY = "key_id"
 
 
 def _token() -> str | None:
@@ -53,9 +54,27 @@ def _identify() -> tuple[str, ApiKey | None]:
     if _from_trusted_proxy():
         user = request.headers.get(current_app.config["PROXY_USER_HEADER"], "")
         return (f"proxy:{user}" if user else "proxy"), None
+    key = _session_key()
+    if key is not None:
+        return f"web:{key.name}", key
     if keys_configured():
         abort(401, message="缺少 API 密钥：请在 Authorization: Bearer 或 X-API-Key 请求头中提供。")
     return LOCAL_USER, None
+
+
+def _session_key() -> ApiKey | None:
+    """The live key a browser logged in with; its id is kept in the signed session cookie."""
+    key_id = session.get(SESSION_KEY)
+    if not key_id:
+        return None
+    with services().sessions() as db_session:
+        key = db_session.get(ApiKey, key_id)
+    return key if key is not None and key.revoked_at is None else None
+
+
+def presents_key() -> bool:
+    """True when the request carries a key header, so no cookie authenticates it."""
+    return _token() is not None
 
 
 def _from_trusted_proxy() -> bool:

@@ -148,3 +148,21 @@ def test_openapi_and_docs_are_local(client):
     page = client.get("/api/docs").get_data(as_text=True)
     assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in page and "https://" not in page
     assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
+
+
+def test_admin_adopts_a_counter_and_voids_a_number(client, make_key):
+    """Admin keys set the next serial and void numbers; voided numbers are skipped; others get 403."""
+    admin = {"X-API-Key": make_key("admin", name="admin")}
+    render = {"X-API-Key": make_key("render", name="render")}
+    series = "中心党总支证"
+    assert client.put(f"/api/v1/numbers/{series}/2026/next", json={"next_serial": 20}, headers=render).status_code == 403
+    assert client.put(f"/api/v1/numbers/{series}/2026/next", json={"next_serial": 20}, headers=admin).status_code == 204
+    voided = client.post(f"/api/v1/numbers/{series}/2026/20/void", json={"reason": "印制错误"}, headers=admin)
+    assert voided.status_code == 200 and voided.get_json()["void_reason"] == "印制错误"
+    assert client.post(f"/api/v1/numbers/{series}/2026/20/void", json={"reason": "再次"}, headers=admin).status_code == 409
+    data = {**example("certificate"), "date": "2026-03-05"}
+    data.pop("number", None)
+    made = client.post("/api/v1/documents/certificate", json=data, headers=render)
+    assert unquote(made.headers["X-Docgen-Number"]) == f"{series}〔2026〕21号"
+    back = client.put(f"/api/v1/numbers/{series}/2026/next", json={"next_serial": 5}, headers=admin)
+    assert back.status_code == 409 and back.mimetype == "application/problem+json"

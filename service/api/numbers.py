@@ -1,0 +1,79 @@
+"""/api/v1/numbers: administrators adopt a counter mid-year and void numbers (kept, never reused)."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from ..documents import services
+from ..store import db, numbering
+from ..store.errors import CounterConflict, NumberTaken
+from .auth import require
+from .problems import documented
+
+blp = Blueprint("numbers", __name__, url_prefix="/api/v1/numbers", description="发文字号与证书编号管理")
+
+
+class NextSerialSchema(ma.Schema):
+    """The next serial to allocate."""
+
+    next_serial = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(min=1, max=999999),
+                                    metadata={"title": "下一个序号", "description": "如年中启用本服务，填写已用到的最大序号加一"})
+
+
+class VoidSchema(ma.Schema):
+    """Why a number is voided."""
+
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200), metadata={"title": "作废原因"})
+
+
+class VoidedSchema(ma.Schema):
+    """A voided number."""
+
+    series = ma.fields.String()
+    year = ma.fields.Integer()
+    serial = ma.fields.Integer()
+    void_reason = ma.fields.String()
+    voided_at = ma.fields.DateTime()
+
+
+YEAR = "<int(min=2000,max=2099):year>"
+
+
+@blp.route(f"/<series>/{YEAR}/next")
+class Counter(MethodView):
+    """A series' counter for one year."""
+
+    provide_automatic_options = False
+
+    @require("admin")
+    @blp.arguments(NextSerialSchema)
+    @blp.response(204)
+    @documented(blp, 401, 403, 409, 422, 429)
+    def put(self, args: dict, series: str, year: int):
+        """Set the next serial of a series and year (adopting the service mid-year)."""
+        try:
+            with db.writing(services().sessions) as session:
+                numbering.set_next_serial(session, series, year, args["next_serial"])
+        except CounterConflict:
+            abort(409, message="该序号或更大的序号已使用或作废，不能回退。")
+
+
+@blp.route(f"/<series>/{YEAR}/<int(min=1):serial>/void")
+class Void(MethodView):
+    """One number."""
+
+    provide_automatic_options = False
+
+    @require("admin")
+    @blp.arguments(VoidSchema)
+    @blp.response(200, VoidedSchema)
+    @documented(blp, 401, 403, 409, 422, 429)
+    def post(self, args: dict, series: str, year: int, serial: int):
+        """Void a number for good: it stays recorded and is never issued again."""
+        try:
+            with db.writing(services().sessions) as session:
+                return numbering.void_number(session, series, year, serial, args["reason"])
+        except NumberTaken:
+            abort(409, message="该编号已作废。")
