@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from marshmallow import RAISE, Schema, ValidationError, fields, missing, validate, validates_schema
+from marshmallow.error_store import merge_errors
 
 from schemas.profile import PROFILE
 from service.engine.filters import cn_date, cn_join, cn_numeral
@@ -287,7 +288,23 @@ class DateTime(_Moment, fields.String):
         super().__init__(metadata={**shape, **kwargs.pop("metadata", {})}, **kwargs)
 
 
-class List(DefaultWhenEmpty, fields.List):
+class WholeOrNothing:
+    """Mixin for fields holding other fields: when any part fails, the field loads nothing.
+
+    marshmallow hands schema validators the parts of a failed list or object that did load
+    (entries missing, later indexes shifted); cross-field checks must see only complete values.
+    """
+
+    def deserialize(self, *args, **kwargs):
+        """Load the value, or raise its errors without the partly loaded result."""
+        try:
+            return super().deserialize(*args, **kwargs)
+        except ValidationError as error:
+            error.valid_data = None
+            raise
+
+
+class List(DefaultWhenEmpty, WholeOrNothing, fields.List):
     """A list with a size limit; ``min_items=1`` makes an empty list an error."""
 
     default_error_messages = {**FIELD_MESSAGES, "invalid": "应为列表（[…]）"}
@@ -300,13 +317,13 @@ class List(DefaultWhenEmpty, fields.List):
         super().__init__(inner, **kwargs)
 
 
-class Nested(fields.Nested):
+class Nested(WholeOrNothing, fields.Nested):
     """An object inside the document data."""
 
     default_error_messages = {**FIELD_MESSAGES, "type": "应为对象（{…}）"}
 
 
-class TextOrNested(fields.Field):
+class TextOrNested(WholeOrNothing, fields.Field):
     """Text, or an object loaded by ``nested``; text loads as {"text": …, "items": []}.
 
     Used for 款 and 项 of a policy: plain paragraphs, or paragraphs with numbered sub-items.
@@ -375,13 +392,17 @@ def People(schema: type[Schema] | None = None, **kwargs) -> List:
 
 
 def problem_tree(problems: list[tuple[tuple, str]]) -> dict:
-    """Build marshmallow's nested error dict from (path, message) pairs."""
+    """Build marshmallow's nested error dict from (path, message) pairs.
+
+    A path may end where another continues (members, and members[3].role): marshmallow keeps
+    the shorter path's messages under "_schema" beside the nested ones, as merge_errors() does.
+    """
     tree: dict = {}
     for path, message in problems:
-        node = tree
-        for key in path[:-1]:
-            node = node.setdefault(key, {})
-        node.setdefault(path[-1], []).append(message)
+        node: Any = [message]
+        for key in reversed(path):
+            node = {key: node}
+        tree = merge_errors(tree, node)
     return tree
 
 

@@ -106,10 +106,10 @@ class Clause(BaseSchema):
                  max_items=30, metadata=meta("项", "可选，编为（一）（二）"))
 
 
-def article_field(**kwargs) -> List:
-    """An article (条): a list of 款."""
+def article_field() -> List:
+    """An article (条), an entry of a list of articles: a non-empty list of 款, never null."""
     clause = TextOrNested(Clause, metadata=meta("款", "文字，或带“项”的对象"))
-    return List(clause, min_items=1, max_items=20, metadata=meta("条", "一条由一个或几个款组成"), **kwargs)
+    return List(clause, required=True, min_items=1, max_items=20, metadata=meta("条", "一条由一个或几个款组成"))
 
 
 class Chapter(BaseSchema):

@@ -101,6 +101,24 @@ def test_invalid_manuals(changes, path, message):
     assert message is None or found[path] == message
 
 
+def test_roster_problems_for_the_whole_list_and_for_entries_come_back_together():
+    """Two secretaries, a post held twice and a name listed twice are all reported."""
+    members = [*with_role(3, "书记")[:4], {**MEMBERS[4], "role": "组织委员"}, MEMBERS[0]]
+    assert problems({**EXAMPLE, "members": members}) == {
+        "members": "党员名册中应有且只有一名书记（现有3名）",
+        "members[4].role": "“组织委员”已由钱堃担任",
+        "members[5].name": "“马骏”重复了",
+    }
+
+
+def test_a_roster_with_a_broken_entry_gives_only_that_entrys_errors():
+    """Roster checks wait until every member loads: no count of partly loaded members."""
+    members = [{**MEMBERS[0], "name": ""}, {**MEMBERS[0], "name": ""}, 0]
+    assert problems({**EXAMPLE, "members": members}) == {
+        "members[0].name": "不能为空白", "members[1].name": "不能为空白", "members[2]": "应为对象（{…}）",
+    }
+
+
 def test_warnings_for_few_full_members_and_a_different_secretary():
     """Fewer than 3 full members, or a secretary other than the profile's, warns."""
     members = [{**MEMBERS[1], "role": "书记"}, {**MEMBERS[4]}]

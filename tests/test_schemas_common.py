@@ -6,9 +6,11 @@ import importlib
 import json
 import pkgutil
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from marshmallow import fields as ma_fields
+from marshmallow import validates_schema
 
 import schemas
 from schemas import common
@@ -27,6 +29,7 @@ from schemas.common import (
     Text,
     TextOrNested,
     meta,
+    problem_tree,
     validate,
 )
 from schemas.profile import PROFILE, ProfileError, load_profile
@@ -137,6 +140,38 @@ def test_errors_come_back_in_the_same_order_every_time():
 def test_wrong_values_give_chinese_errors(changes, path, message):
     """Wrong types, blanks and list sizes give Chinese messages."""
     assert problems({**VALID, **changes}) == {path: message}
+
+
+def test_problem_tree_nests_paths_through_list_indexes_in_any_order():
+    """A path ending where another continues keeps its messages under _schema, as marshmallow does."""
+    expected = {"people": {"_schema": ["名单有误"], 3: {"name": ["重复", "太长"]}}, "title": ["必填"]}
+    problems = [(("people", 3, "name"), "重复"), (("people",), "名单有误"), (("title",), "必填"),
+                (("people", 3, "name"), "太长")]
+    assert problem_tree(problems) == expected
+    assert problem_tree([problems[1], problems[0], problems[2], problems[3]]) == expected
+
+
+class Checked(BaseSchema):
+    """A schema whose cross-field check records what it was given."""
+
+    seen: ClassVar[list] = []
+    people = People(required=True, metadata=meta("人员", "人员"))
+    tags = List(Name(metadata=meta("名称", "名称")), metadata=meta("名称", "名称"))
+
+    @validates_schema(skip_on_field_errors=False)
+    def _record(self, data: dict, **kwargs) -> None:
+        """Remember the data the check saw."""
+        self.seen.append(data)
+
+
+def test_cross_field_checks_see_only_fields_that_loaded_completely():
+    """A list with a broken entry is absent from the data cross-field checks see, not partly there."""
+    Checked.seen.clear()
+    payload = {"people": [{"name": "甲"}, {"post": "委员"}], "tags": ["甲", 5, "乙"]}
+    assert list(problems(payload, Checked)) == ["people[1].name", "tags[1]"]
+    assert Checked.seen == [{}]
+    assert validate(Checked, {"people": [{"name": "甲"}], "tags": ["乙"]})[1] == []
+    assert Checked.seen[-1] == {"people": [{"name": "甲", "post": ""}], "tags": ["乙"]}
 
 
 # ------------------------------------------------------------------ text

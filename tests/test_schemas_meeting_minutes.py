@@ -115,6 +115,22 @@ def test_invalid_minutes(changes, path, message):
     assert found[path].startswith(message)
 
 
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"attendees": [{"post": "委员"}], "absentees": [{"reason": "出差"}]},
+         {"attendees[0].name": "此项必填", "absentees[0].name": "此项必填"}),
+        ({"absentees": [{"name": 5, "reason": "出差"}]}, {"absentees[0].name": "应为文字（字符串）"}),
+        ({"attendees": [{"name": ""}, {"name": ""}]}, {"attendees[0].name": "不能为空白", "attendees[1].name": "不能为空白"}),
+        ({"attendees": [5, {"name": "周堃"}, {"name": "周堃"}]}, {"attendees[0]": "应为对象（{…}）"}),
+        ({"decisions": [{"content": "落实", "owner": "王喆"}]}, {"decisions[0].deadline": "此项必填"}),
+    ],
+)
+def test_cross_field_checks_skip_lists_whose_entries_failed(changes, expected):
+    """A list with a broken entry gives only that entry's errors: no crash, no checks on the rest."""
+    assert problems({**EXAMPLE, **changes}) == expected
+
+
 def test_a_missing_name_deep_in_a_list_is_reported_at_its_path():
     """A missing name in the fourth attendee is reported at attendees[3].name."""
     attendees = [*EXAMPLE["attendees"][:3], {"post": "委员"}]

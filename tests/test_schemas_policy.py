@@ -131,6 +131,8 @@ def test_doc_word_follows_the_title(title, word):
         ({"articles": [[PURPOSE]]}, "articles", "分章时条文应写在各章内，不能再单独填写“条”"),
         ({"chapters": [{"title": "总则", "articles": []}]}, "chapters[0].articles", "不能为空，至少填写1项"),
         ({"chapters": [{"title": "总则", "articles": [[]]}]}, "chapters[0].articles[0]", "不能为空，至少填写1项"),
+        ({"chapters": [{"title": "总则", "articles": [None]}]}, "chapters[0].articles[0]", "不能为空值（null）"),
+        ({"chapters": [{"title": "总则", "articles": [""]}]}, "chapters[0].articles[0]", "应为列表（[…]）"),
         ({"chapters": [{"articles": [[PURPOSE]]}]}, "chapters[0].title", "此项必填"),
         ({"chapters": [{"title": "第一章 总则", "articles": [[PURPOSE]]}]}, "chapters[0].title",
          "章号由系统自动编排，请不要填写“第…章”"),
