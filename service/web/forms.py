@@ -1,0 +1,68 @@
+"""The form of a kind: its published JSON Schema adapted for json-editor, and its example.
+
+The API's schema (GET /api/v1/kinds/{kind}) is the source; the form only changes how fields
+are shown, using what the marshmallow fields know and JSON Schema does not say:
+multi-line texts become text areas, date-times datetime-local inputs, nullable types plain
+ones (an empty input means "not given"), enumerations without a default start empty on "请选择",
+fields keep their declared order (propertyOrder: JSON objects may be reordered on the way),
+and text-or-object fields (a policy's 款 and 项) always take the object form, whose fields
+the published schema leaves open.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields
+
+from schemas.common import DateTime, TextOrNested, single_line
+
+from ..catalog import Kind
+from ..jsonschema import json_schema
+
+CHOOSE = {"has_placeholder_option": True, "placeholder_option_text": "请选择"}
+
+
+def form_schema(kind: Kind) -> dict:
+    """The kind's published JSON Schema, adapted for the form."""
+    return _adapt(kind.json_schema(), kind.schema())
+
+
+def form_example(kind: Kind) -> dict:
+    """The kind's example as the form holds it: loaded, so defaults are filled and 款 are objects."""
+    return kind.check(kind.example()).data
+
+
+def _adapt(node: dict, field: Any) -> dict:
+    """Adapt one node of the schema, knowing the marshmallow field or schema it was made from."""
+    if isinstance(field, TextOrNested):
+        nested = _adapt(json_schema(type(field.schema), node.get("title", "")), field.schema)
+        nested.pop("$schema", None)
+        return {**nested, "description": node.get("description", "")}
+    if isinstance(field, fields.Nested):
+        field = field.schema
+    node = {**node, **_widget(node, field)}
+    if isinstance(field, Schema):
+        by_key = {child.data_key or name: child for name, child in field.fields.items()}
+        node["properties"] = {
+            key: {**_adapt(child, by_key[key]), "propertyOrder": order}
+            for order, (key, child) in enumerate(node["properties"].items(), 1)
+        }
+    elif isinstance(field, fields.List):
+        node["items"] = _adapt(node["items"], field.inner)
+        node["items"].setdefault("title", node.get("title", ""))
+    return node
+
+
+def _widget(node: dict, field: Any) -> dict:
+    """The keys that choose how one field is shown."""
+    changes: dict[str, Any] = {}
+    if isinstance(node.get("type"), list):
+        changes["type"] = next(kind for kind in node["type"] if kind != "null")
+    if isinstance(field, DateTime):
+        changes["format"] = "datetime-local"
+    elif isinstance(field, fields.String) and single_line not in field.validators and "enum" not in node:
+        changes["format"] = "textarea"
+    if "enum" in node and "default" not in node:
+        changes.update(default="", options=CHOOSE)
+    return changes
