@@ -1,0 +1,65 @@
+"""Take the web page's screenshots for docs/: python -m tests.web.screenshots (from the repository root)."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from .formpage import control, open_form
+from .live import LiveServer, launch
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
+LAPTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+
+
+def seed(page) -> None:
+    """Make a few documents from the examples, so that history has rows."""
+    for kind in ("certificate", "meeting-minutes", "commendation"):
+        example = json.loads((ROOT / "examples" / f"{kind}.json").read_text(encoding="utf-8"))
+        page.request.post(f"/api/v1/documents/{kind}", data={**example, "number": None})
+
+
+def form_with_errors(page) -> None:
+    """The minutes form filled from the example, two fields emptied and submitted: errors at their fields."""
+    open_form(page, "meeting-minutes")
+    page.get_by_role("button", name="用示例填充").click()
+    control(page, "title").fill("")
+    control(page, "attendees[1].name").fill("")
+    page.get_by_role("button", name="生成并下载").click()
+    page.locator("#form-errors").wait_for()
+    page.evaluate("window.scrollTo(0, 0)")
+
+
+def shoot(browser, base_url: str, name: str, path: str, viewport: dict, prepare=None) -> None:
+    """One screenshot of a page (the whole page, up to 2400 px high) into docs/<name>."""
+    page = browser.new_page(base_url=base_url, viewport=viewport, locale="zh-CN")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto(path)
+    if prepare:
+        prepare(page)
+    page.wait_for_load_state("networkidle")
+    height = min(page.evaluate("document.documentElement.scrollHeight"), 2400)
+    page.screenshot(path=DOCS / name, clip={"x": 0, "y": 0, "width": viewport["width"], "height": height}, full_page=True)
+    page.close()
+
+
+def main() -> None:
+    """Start the app on a scratch instance, seed it and take the screenshots."""
+    with tempfile.TemporaryDirectory() as instance, LiveServer(Path(instance)) as live, sync_playwright() as playwright:
+        browser = launch(playwright)
+        seed(browser.new_page(base_url=live.url))
+        shoot(browser, live.url, "web-home.png", "/", LAPTOP)
+        shoot(browser, live.url, "web-form.png", "/forms/meeting-minutes", LAPTOP, form_with_errors)
+        shoot(browser, live.url, "web-batch.png", "/batches", LAPTOP)
+        shoot(browser, live.url, "web-history.png", "/history", LAPTOP)
+        shoot(browser, live.url, "web-phone.png", "/forms/certificate", PHONE)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
