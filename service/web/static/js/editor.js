@@ -56,3 +56,10 @@ export function editorFor (holder, schema, value) {
   const start = value === undefined ? {} : { startval: value }
   return new JSONEditor(holder, { ...OPTIONS, ...start, schema })
 }
+
+/** Mark required inputs for assistive technology (json-editor only marks their labels). */
+export function markRequired (holder) {
+  for (const label of holder.querySelectorAll('label.required[for]')) {
+    document.getElementById(label.htmlFor)?.setAttribute('aria-required', 'true')
+  }
+}

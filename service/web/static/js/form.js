@@ -1,7 +1,7 @@
 // The form page: the kind's schema as a form, drafts kept in this browser, submit and download.
 
 import { call, el, failureText, filenameOf, json, problemOf, problemText, saveAs, say } from './api.js'
-import { editorFor } from './editor.js'
+import { editorFor, markRequired } from './editor.js'
 import { clearErrors, clearField, showErrors } from './errors.js'
 
 const config = JSON.parse(document.getElementById('form-config').textContent)
@@ -21,7 +21,9 @@ function start (value) {
   editor.on('ready', () => {
     holder.setAttribute('aria-busy', 'false')
     if (value === undefined) blank = JSON.stringify(editor.getValue())
+    markRequired(holder)
     editor.on('change', saveDraft)
+    editor.on('change', () => markRequired(holder))
   })
 }
 
