@@ -13,6 +13,7 @@ from service.web.views import BATCHES_URL, has_route
 
 from .formpage import control, notes, open_form, submit_for_download
 
+expect = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package").expect
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 KINDS = ["branch-manual", "certificate", "commendation", "meeting-minutes", "policy"]
 MINUTES = {
@@ -77,6 +78,16 @@ def test_minutes_typed_by_hand_download_as_a_docx_holding_them(page):
     for content, owner, _deadline in DECISIONS:
         assert content in text and owner in text
     assert "已生成并下载" in page.locator("#notice").inner_text()
+
+
+def test_warnings_of_a_made_document_are_shown_after_the_download(page):
+    """A committee meeting without a quorum is made, with the warning listed under the success message."""
+    open_form(page, "meeting-minutes")
+    page.get_by_role("button", name="用示例填充").click()
+    control(page, "meeting_type").select_option("总支委员会")
+    control(page, "committee_size").fill("15")
+    submit_for_download(page)
+    expect(page.locator("#notice")).to_contain_text("未超过委员总数15人的半数")
 
 
 def test_every_error_sits_next_to_its_field_and_the_first_gets_the_focus(page):
@@ -176,11 +187,11 @@ def test_batch_upload_runs_to_the_zip(page, live):
     if not sheet.exists():
         pytest.skip(f"no filled example sheet at {sheet} yet")
     page.goto("/batches")
-    page.get_by_label("文书种类").select_option("certificate")
+    page.get_by_label("文书种类", exact=True).select_option("certificate")
     with page.expect_download() as blank:
         page.get_by_role("link", name="下载空白表格").click()
     assert blank.value.suggested_filename.endswith(".xlsx")
-    page.get_by_label("Excel 文件（.xlsx）").set_input_files(sheet)
+    page.get_by_label("Excel 文件（.xlsx）", exact=True).set_input_files(sheet)
     page.get_by_role("button", name="上传并开始生成").click()
     archive = page.get_by_role("link", name="下载全部文书（.zip）")
     archive.wait_for(timeout=60_000)
@@ -190,8 +201,8 @@ def test_batch_upload_runs_to_the_zip(page, live):
         assert any(name.endswith(".docx") for name in bundle.namelist())
 
 
-def test_every_form_control_has_a_label(page):
-    """Inputs, selects and text areas of a form are tied to labels (for/id)."""
+def test_every_form_control_has_a_label_and_required_ones_say_so(page):
+    """Inputs, selects and text areas are tied to labels (for/id); required ones carry aria-required."""
     open_form(page, "branch-manual")
     unlabelled = page.evaluate(
         """[...document.querySelectorAll('#editor input, #editor select, #editor textarea')]
@@ -199,6 +210,10 @@ def test_every_form_control_has_a_label(page):
              .map((control) => control.id)"""
     )
     assert unlabelled == []
+    page.get_by_role("button", name="添加党员名册").click()
+    expect(control(page, "members[1].name")).to_have_attribute("aria-required", "true")
+    assert control(page, "project").get_attribute("aria-required") == "true"
+    assert control(page, "members[0].post").get_attribute("aria-required") is None
 
 
 @pytest.mark.parametrize("path", ["/", "/forms/meeting-minutes", "/batches", "/history"])
