@@ -45,7 +45,7 @@ def status(batch_id: str):
     polls[batch_id] += 1
     handled = min(polls[batch_id] - 1, TOTAL)
     failed = min(handled, FAILED)
-    state = "finished" if handled == TOTAL else "running" if handled else "queued"
+    state = "done" if handled == TOTAL else "running" if handled else "preparing"
     return {"state": state, "total": TOTAL, "done": handled - failed, "failed": failed, "percentage": 100 * handled / TOTAL}
 
 

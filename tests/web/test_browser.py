@@ -161,6 +161,16 @@ def test_the_draft_survives_a_failed_submit_and_a_reload_until_cleared(page):
     assert control(page, "title").input_value() == ""
 
 
+def test_an_old_draft_missing_fields_still_gets_the_whole_form(page):
+    """A draft saved before fields were added fills what it has; the other fields are still there."""
+    open_form(page, "meeting-minutes")
+    page.evaluate("localStorage.setItem('docgen:draft:meeting-minutes', JSON.stringify({title: '旧草稿'}))")
+    page.reload()
+    page.locator('#editor[aria-busy="false"]').wait_for()
+    assert control(page, "title").input_value() == "旧草稿"
+    assert control(page, "end").count() == 1 and control(page, "attendees[0].name").count() == 1
+
+
 def test_history_downloads_again_and_copies_into_a_new_form(page, live):
     """A recorded document can be downloaded again and copied into its form without its number."""
     example = json.loads((EXAMPLES / "certificate.json").read_text(encoding="utf-8"))

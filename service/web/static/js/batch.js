@@ -2,9 +2,9 @@
 
 import { call, el, failureText, json, problemOf, problemText, say } from './api.js'
 
-// The batch API's states after which nothing changes any more.
-const FINISHED = new Set(['finished', 'failed'])
-const STATES = { queued: '排队中', running: '生成中', finished: '已完成', failed: '失败' }
+// The batch API's states: preparing → running → finishing → done, or failed (the upload cannot be read).
+const FINISHED = new Set(['done', 'failed'])
+const STATES = { preparing: '准备中', running: '生成中', finishing: '打包中', done: '已完成', failed: '失败' }
 const POLL_MS = 1000
 
 const kindSelect = document.getElementById('batch-kind')
@@ -74,8 +74,13 @@ async function follow (id) {
 /** The progress bar and a line of counts. */
 function showProgress ({ state, total, done, failed, percentage }) {
   bar.value = percentage
-  const counts = total ? `共 ${total} 份，已生成 ${done} 份，失败 ${failed} 份（${Math.floor(percentage)}%）` : '正在读取表格…'
-  statusLine.textContent = `${STATES[state] || state}：${counts}`
+  statusLine.textContent = `${STATES[state] || state}：${counts(state, total, done, failed, percentage)}`
+}
+
+/** The counts of a batch in words. */
+function counts (state, total, done, failed, percentage) {
+  if (total) return `共 ${total} 份，已生成 ${done} 份，失败 ${failed} 份（${Math.floor(percentage)}%）`
+  return state === 'failed' ? '表格无法读取，请检查文件后重新上传。' : '正在读取表格…'
 }
 
 /** The download links of a finished batch: the zip when some succeeded, the report when some failed. */

@@ -46,15 +46,14 @@ function keepText (value) {
   return value
 }
 
-/** A json-editor for `schema` in `holder`, started with `value` (undefined: the schema's defaults). */
-export function editorFor (holder, schema, value) {
+/** A json-editor for `schema` in `holder`, holding the schema's defaults. */
+export function editorFor (holder, schema) {
   const { JSONEditor } = window
   JSONEditor.AbstractEditor.prototype.purify = keepText
   JSONEditor.defaults.languages.zh = CHINESE
   JSONEditor.defaults.language = 'zh'
   JSONEditor.defaults.themes.docgen ??= docgenTheme(JSONEditor.defaults.themes.html)
-  const start = value === undefined ? {} : { startval: value }
-  return new JSONEditor(holder, { ...OPTIONS, ...start, schema })
+  return new JSONEditor(holder, { ...OPTIONS, schema })
 }
 
 /** Mark required inputs for assistive technology (json-editor only marks their labels). */

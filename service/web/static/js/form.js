@@ -13,18 +13,24 @@ const submitButton = document.getElementById('submit-form')
 let editor = null
 let blank = null
 
-/** Build the form, started with `value` (undefined: a blank form); drafts follow every change. */
+/** Build the form, then fill in `value` if given; drafts follow every change. */
 function start (value) {
   if (editor) editor.destroy()
   holder.replaceChildren()
-  editor = editorFor(holder, config.schema, value)
+  editor = editorFor(holder, config.schema)
   editor.on('ready', () => {
+    blank = JSON.stringify(editor.getValue())
+    if (value !== undefined) fill(value)
     holder.setAttribute('aria-busy', 'false')
-    if (value === undefined) blank = JSON.stringify(editor.getValue())
     markRequired(holder)
     editor.on('change', saveDraft)
     editor.on('change', () => markRequired(holder))
   })
+}
+
+/** Put data into the form; fields the data lacks keep their blank value (json-editor would drop them). */
+function fill (value) {
+  editor.setValue({ ...JSON.parse(blank), ...value })
 }
 
 /** Keep what is typed in this browser; a form left blank keeps no draft. */
@@ -68,7 +74,7 @@ async function startFromRecord (documentId) {
 function fillExample () {
   if (draft() !== undefined && !window.confirm('用示例内容替换当前填写的内容吗？')) return
   clearErrors(summary)
-  editor.setValue(withoutNumber(config.example))
+  fill(withoutNumber(config.example))
   say(notice, '已填入示例内容，请按实际情况修改。')
 }
 
