@@ -14,7 +14,6 @@ DEFAULTS = {
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_SWAGGER_UI_PATH": "/api/docs",
     "OPENAPI_SWAGGER_UI_URL": "/static/vendor/swagger-ui/",
-    "JSON_SORT_KEYS": False,
     # Bodies above this are refused with 413 before they are read.
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "RATELIMIT_DEFAULT": "600 per minute",

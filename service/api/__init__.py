@@ -29,9 +29,6 @@ class Api(flask_smorest.Api):
         return from_http_exception(error)
 
 
-limiter = Limiter(key_func=rate_limit_key)
-
-
 def init_app(app: Flask) -> None:
     """Register the API, its docs, the ops endpoints, error handling and rate limits."""
     api = Api(app, spec_kwargs={"info": {"description": "党建文书生成服务：校验 JSON 数据并生成 Word 文书。"}})
@@ -44,5 +41,5 @@ def init_app(app: Flask) -> None:
         api.register_blueprint(blueprint)
     app.register_blueprint(ops.blp)
     app.register_error_handler(Exception, from_unexpected)
-    limiter.init_app(app)
+    limiter = Limiter(key_func=rate_limit_key, app=app)
     limiter.exempt(ops.blp)
