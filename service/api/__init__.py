@@ -5,10 +5,23 @@ from __future__ import annotations
 import flask_smorest
 from flask import Flask
 from flask_limiter import Limiter
+from flask_smorest import abort
+from webargs.flaskparser import FlaskParser
 
 from . import documents, kinds, numbers, ops
 from .auth import rate_limit_key
 from .problems import PROBLEM_JSON, ProblemSchema, from_http_exception, from_unexpected
+
+
+class ArgumentsParser(FlaskParser):
+    """webargs' parser with a Chinese problem for a body that is not JSON."""
+
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        """Malformed JSON is a 400 problem."""
+        abort(400, message="请求体不是有效的 JSON。")
+
+
+flask_smorest.Blueprint.ARGUMENTS_PARSER = ArgumentsParser()
 
 
 class Api(flask_smorest.Api):

@@ -64,11 +64,18 @@ class ListArgs(ma.Schema):
 
     error_messages = {"unknown": "不支持的查询参数"}
 
+    @ma.pre_load
+    def _named(self, data, **kwargs):
+        """A query parameter without a name is refused too."""
+        if "" in request.args:
+            raise ma.ValidationError("不支持的查询参数", "")
+        return data
+
     kind = ma.fields.String(load_default=None, metadata={"description": "只列出这种文书"})
     date_from = ma.fields.Date(data_key="from", load_default=None, error_messages=DATE, metadata={"description": "生成日期起（含），如 2026-03-01"})
     date_to = ma.fields.Date(data_key="to", load_default=None, error_messages=DATE, metadata={"description": "生成日期止（含），如 2026-03-31"})
     limit = ma.fields.Integer(load_default=50, validate=Range(min=1, max=records.MAX_PAGE), error_messages=INTEGER)
-    offset = ma.fields.Integer(load_default=0, validate=Range(min=0), error_messages=INTEGER)
+    offset = ma.fields.Integer(load_default=0, validate=Range(min=0, max=10**9), error_messages=INTEGER)
 
 
 def download(content: bytes, filename: str, status: int = 200, headers: dict | None = None) -> Response:

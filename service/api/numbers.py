@@ -41,7 +41,7 @@ class VoidedSchema(ma.Schema):
 YEAR = "<int(min=2000,max=2099):year>"
 
 
-@blp.route(f"/<series>/{YEAR}/next")
+@blp.route(f"/<string(maxlength=100):series>/{YEAR}/next")
 class Counter(MethodView):
     """A series' counter for one year."""
 
@@ -60,7 +60,7 @@ class Counter(MethodView):
             abort(409, message="该序号或更大的序号已使用或作废，不能回退。")
 
 
-@blp.route(f"/<series>/{YEAR}/<int(min=1):serial>/void")
+@blp.route(f"/<string(maxlength=100):series>/{YEAR}/<int(min=1,max=999999):serial>/void")
 class Void(MethodView):
     """One number."""
 

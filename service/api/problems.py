@@ -82,13 +82,14 @@ def from_http_exception(error: HTTPException) -> Response:
 
 
 def _webargs_errors(messages: dict) -> list[dict]:
-    """Flatten webargs' {location: {field: [message]}} into the API's error list."""
-    return [
-        {"path": field, "message": str(message)}
-        for fields in messages.values()
-        for field, field_messages in fields.items()
-        for message in (field_messages if isinstance(field_messages, list) else [field_messages])
-    ]
+    """Flatten webargs' {location: {field: [message]}} (or {location: [message]}) into the API's list."""
+    errors = []
+    for location in messages.values():
+        fields = location if isinstance(location, dict) else {"": location}
+        for field, field_messages in fields.items():
+            listed = field_messages if isinstance(field_messages, list) else [field_messages]
+            errors.extend({"path": field, "message": str(message)} for message in listed)
+    return errors
 
 
 def from_unexpected(error: Exception) -> Response:
