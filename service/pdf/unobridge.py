@@ -4,7 +4,8 @@ Usage: /usr/bin/python3 -I unobridge.py PIPE_NAME OFFICE_PID CONNECT_TIMEOUT
 
 It connects to the LibreOffice started with --accept=pipe,name=PIPE_NAME, prints {"ready": true},
 then answers one JSON line per request on stdin, {"in": "a.docx", "out": "a.pdf"}, with
-{"ok": true} or {"ok": false, "error": "..."}. At end of input (the service closed the pipe or
+{"ok": true} or {"ok": false, "error": "...", "lost": bool}; "lost": the office no longer answers
+(it crashed), and the bridge ends. At end of input (the service closed the pipe or
 died) it sends SIGTERM to the office and exits, so no LibreOffice outlives its service.
 This file is not imported by the service: it needs the system Python's uno module.
 """
@@ -66,14 +67,12 @@ def adapt_layout(document):
     GB/T 9704 asks for 28 characters of 16 pt in 156 mm, so a character-grid cell (15.8 pt) is
     narrower than a character: Word squeezes the characters, LibreOffice gives each two cells
     (14 a line), so such grids keep only their lines (27 characters a line). And punctuation
-    hanging into the margin is missing from LibreOffice's PDF, so none may hang (the paragraph
-    styles say so; a paragraph's own w:overflowPunct is not overridden).
+    hanging into the margin is missing from LibreOffice's PDF, so by default none may hang (a
+    style's or paragraph's own w:overflowPunct still wins).
     """
+    document.createInstance("com.sun.star.text.Defaults").setPropertyValue("ParaIsHangingPunctuation", False)
     styles = document.getStyleFamilies()
-    paragraph_styles = styles.getByName("ParagraphStyles")
-    for name in paragraph_styles.getElementNames():
-        paragraph_styles.getByName(name).setPropertyValue("ParaIsHangingPunctuation", False)
-    body = paragraph_styles.getByName("Standard").getPropertyValue("CharHeightAsian") * 2540 / 72  # 1/100 mm
+    body = styles.getByName("ParagraphStyles").getByName("Standard").getPropertyValue("CharHeightAsian") * 2540 / 72
     pages = styles.getByName("PageStyles")
     for name in pages.getElementNames():
         page = pages.getByName(name)
@@ -87,15 +86,27 @@ def reply(message):
     sys.stdout.flush()
 
 
+def answers(desktop):
+    """Whether the office still answers calls."""
+    try:
+        desktop.getFrames().getCount()
+        return True
+    except Exception:  # the connection is gone
+        return False
+
+
 def serve(desktop):
-    """Answer requests until end of input."""
+    """Answer requests until end of input, or until the office stops answering."""
     for line in sys.stdin:
         request = json.loads(line)
         try:
             convert(desktop, request["in"], request["out"])
             reply({"ok": True})
         except Exception as error:  # every UNO failure is reported; the service decides
-            reply({"ok": False, "error": f"{type(error).__name__}: {error}"})
+            lost = not answers(desktop)
+            reply({"ok": False, "error": f"{type(error).__name__}: {error}", "lost": lost})
+            if lost:
+                return
 
 
 def main():

@@ -79,6 +79,8 @@ class Worker:
         try:
             answer = self._exchange({"in": str(source), "out": str(target)}, self.timeout)
             if not answer.get("ok"):
+                if answer.get("lost"):
+                    self.stop()
                 raise WorkerFailed(answer.get("error", "no PDF"))
             return target.read_bytes()
         finally:
