@@ -19,6 +19,7 @@ from marshmallow.error_store import merge_errors
 
 from schemas.profile import PROFILE
 from service.engine.filters import cn_date, cn_join, cn_numeral
+from service.jsonschema import json_schema
 
 NAME_LENGTH = 30
 SHORT_LENGTH = 100
@@ -81,7 +82,17 @@ class OneOf(validate.OneOf):
         self.choices_text = "、".join(str(choice) for choice in self.choices)
 
 
-BAD_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Character classes, spelled so that the JSON Schema validators' regex engines read them as Python does.
+# UNSAVABLE: what an XML 1.0 document (a .docx) cannot hold; lone surrogates cannot be held either,
+# but only Python's engine can spell them, so the published patterns leave them out.
+UNSAVABLE = r"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"
+SURROGATES = r"\ud800-\udfff"
+BREAKS = r"\n\r"
+# The white space str.strip() removes, less BREAKS and the control characters in UNSAVABLE:
+# engines disagree on what \s means, so it is spelled out.
+SPACES = r"\t \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+VISIBLE = f"[^{UNSAVABLE}{BREAKS}{SPACES}]"
+BAD_XML_CHARS = re.compile(f"[{UNSAVABLE}{SURROGATES}]")
 
 
 def xml_chars(value: str) -> None:
@@ -100,28 +111,28 @@ def single_line(value: str) -> None:
         raise ValidationError("此项只能填写一行，不能换行")
 
 
-PHONE_MOBILE = re.compile(r"1[3-9]\d{9}")
-PHONE_LANDLINE = re.compile(r"0\d{9,11}")
-PHONE_INTERNATIONAL = re.compile(r"\+[1-9]\d{6,14}")
-PHONE_CHARS = re.compile(r"\+?\d+([ -]\d+)*")
+# A mobile (1 3-9 and 9 digits), a landline (0 and 9 to 11 digits) or +country number (7 to 15
+# digits), with single spaces or hyphens allowed between digits.
+PHONE_SHAPE = r"1[ -]?[3-9](?:[ -]?[0-9]){9}|0(?:[ -]?[0-9]){9,11}|\+[1-9](?:[ -]?[0-9]){6,14}"
+PHONE_PATTERN = re.compile(PHONE_SHAPE)
 
 
 def phone(value: str) -> None:
     """Accept a mainland mobile, a landline with area code, or +country number."""
-    digits = value.replace(" ", "").replace("-", "")
-    shapes = (PHONE_MOBILE, PHONE_LANDLINE, PHONE_INTERNATIONAL)
-    if not PHONE_CHARS.fullmatch(value) or not any(s.fullmatch(digits) for s in shapes):
+    if not PHONE_PATTERN.fullmatch(value):
         raise ValidationError(
             "电话号码格式不对：手机如13812345678，座机带区号如010-68371234，境外号码如+92 51 2345678"
         )
 
 
-NUMBER_PATTERN = re.compile(r"(?P<series>[^\s〔〕]+)〔(?P<year>\d{4})〕(?P<serial>[1-9]\d{0,5})号")
+# Series (机关代字), year and serial; plain groups, as JSON Schema's regex dialect spells named ones otherwise.
+NUMBER_SHAPE = f"([^{UNSAVABLE}{BREAKS}{SPACES}〔〕]+)〔([0-9]{{4}})〕([1-9][0-9]{{0,5}})号"
+NUMBER_PATTERN = re.compile(NUMBER_SHAPE)
 NUMBER_EXAMPLE = f"如“{PROFILE.organisation.code}〔2026〕3号”"
 NUMBER_MISTAKES = (
     (re.compile(r".*〕\s*第"), "序号前不加“第”"),
     (re.compile(r"^[^〔〕]*$|.*[\[\]［］()（）【】{}]"), "年份应使用六角括号〔〕"),
-    (re.compile(r".*〔(?!\d{4}〕)"), "年份应写全4位数字"),
+    (re.compile(r".*〔(?![0-9]{4}〕)"), "年份应写全4位数字"),
     (re.compile(r".*〕0"), "序号不编虚位，不加前导0（写“3号”，不写“03号”）"),
     (re.compile(r".*(?<!号)$"), "应以“号”结尾"),
 )
@@ -138,8 +149,27 @@ def doc_number(value: str) -> None:
 # ---------------------------------------------------------------- fields
 
 
+def takes_default(kwargs: dict) -> bool:
+    """Whether a field made with ``kwargs`` is optional with a default, which null and "" load."""
+    return not kwargs.get("required") and kwargs.get("load_default", missing) is not missing
+
+
 class DefaultWhenEmpty:
-    """Mixin for optional fields: null or "" loads the field's default, unvalidated."""
+    """Mixin for optional fields: null or "" loads the field's default, unvalidated.
+
+    The published JSON Schema says so: the type gains "null" and, for fields whose JSON_TYPE is
+    not "string", also "string", limited to "" by maxLength 0.
+    """
+
+    JSON_TYPE: ClassVar[str] = "string"
+
+    def __init__(self, *args, **kwargs):
+        """Allow null (marshmallow's allow_none, which JSON Schema shows) and "" when a default is taken."""
+        if takes_default(kwargs):
+            kwargs.setdefault("allow_none", True)
+            if self.JSON_TYPE != "string":
+                kwargs["metadata"] = {"type": [self.JSON_TYPE, "string"], "maxLength": 0, **kwargs.get("metadata", {})}
+        super().__init__(*args, **kwargs)
 
     def deserialize(self, value, *args, **kwargs):
         """Treat an empty form input or a JSON null as 'not given'."""
@@ -155,6 +185,20 @@ def _validators(extra, *first) -> list:
     return [*first, *(extra if isinstance(extra, (list, tuple)) else [extra])]
 
 
+def text_pattern(*, multiline: bool, required: bool) -> str:
+    """The JSON Schema pattern of a text: savable, one line unless ``multiline``, not blank if ``required``."""
+    allowed = f"[^{UNSAVABLE}]" if multiline else f"[^{UNSAVABLE}{BREAKS}]"
+    if not required:
+        return f"^{allowed}*$"
+    leading = f"[{SPACES}{BREAKS}]" if multiline else f"[{SPACES}]"
+    return f"^{leading}*{VISIBLE}{allowed}*$"
+
+
+def anchored(shape: str, required: bool) -> str:
+    """A pattern matching exactly ``shape``, or "" too when the field is optional ("" means not given)."""
+    return f"^(?:{shape})$" if required else f"^(?:{shape})?$"
+
+
 class Text(DefaultWhenEmpty, fields.String):
     """Text typed by a person: length-limited, XML-safe, one line unless ``multiline``."""
 
@@ -165,10 +209,14 @@ class Text(DefaultWhenEmpty, fields.String):
         "blank": "不能为空白",
     }
 
-    def __init__(self, *, max_length: int = SHORT_LENGTH, multiline: bool = False, **kwargs):
-        """Add the length, XML and line checks to the field's validators."""
-        checks = [TextLength(max=max_length), xml_chars] + ([] if multiline else [single_line])
-        kwargs["validate"] = _validators(kwargs.get("validate"), *checks)
+    def __init__(self, *, max_length: int = SHORT_LENGTH, multiline: bool = False, shape: str | None = None,
+                 **kwargs):
+        """Add the length, XML and line checks and publish them; ``shape``: a stricter validator's regex."""
+        required = bool(kwargs.get("required"))
+        checks = [TextLength(min=1 if required else None, max=max_length), xml_chars]
+        kwargs["validate"] = _validators(kwargs.get("validate"), *checks, *([] if multiline else [single_line]))
+        pattern = text_pattern(multiline=multiline, required=required) if shape is None else anchored(shape, required)
+        kwargs["metadata"] = {"pattern": pattern, **kwargs.get("metadata", {})}
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs) -> str:
@@ -191,12 +239,15 @@ def LongText(**kwargs) -> Text:
 
 def Phone(**kwargs) -> Text:
     """A telephone number: mobile, landline with area code or international."""
-    return Text(max_length=NAME_LENGTH, validate=phone, **kwargs)
+    return Text(max_length=NAME_LENGTH, validate=phone, shape=PHONE_SHAPE, **kwargs)
 
 
 def Choice(choices, **kwargs) -> Text:
-    """One of a fixed list of texts (an enum in JSON Schema)."""
-    return Text(validate=OneOf(list(choices)), **kwargs)
+    """One of a fixed list of texts: an enum in JSON Schema, with "" and null when they load the default."""
+    choices = list(choices)
+    if takes_default(kwargs):
+        kwargs["metadata"] = {"enum": [*choices, "", None], **kwargs.get("metadata", {})}
+    return Text(validate=OneOf(choices), **kwargs)
 
 
 class DocNumber(Text):
@@ -206,11 +257,13 @@ class DocNumber(Text):
         """A one-line text checked by doc_number(), None by default unless required."""
         if not kwargs.get("required"):
             kwargs.setdefault("load_default", None)
-        super().__init__(max_length=NAME_LENGTH, validate=doc_number, **kwargs)
+        super().__init__(max_length=NAME_LENGTH, validate=doc_number, shape=NUMBER_SHAPE, **kwargs)
 
 
 class Integer(DefaultWhenEmpty, fields.Integer):
     """A whole number (JSON number, not a string)."""
+
+    JSON_TYPE = "integer"
 
     default_error_messages = {**FIELD_MESSAGES, "invalid": "应为整数", "too_large": "数值过大"}
 
@@ -218,24 +271,45 @@ class Integer(DefaultWhenEmpty, fields.Integer):
         """Accept integers only: no strings, no fractions."""
         super().__init__(strict=True, **kwargs)
 
+    def _deserialize(self, value, attr, data, **kwargs) -> int:
+        """Load a JSON number without a fraction; 3.0 is 3, as JSON Schema's "integer" has it."""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
 
 FIRST_YEAR, LAST_YEAR = 2000, 2099
+# Every real day from 2000-01-01 to 2099-12-31 (each year divisible by 4 is a leap year), and a
+# time of day with optional seconds: published exactly, as validators need not check "format".
+DAY_SHAPE = (
+    "20[0-9]{2}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    "|02-(?:0[1-9]|1[0-9]|2[0-8]))|20(?:[02468][048]|[13579][26])-02-29"
+)
+TIME_SHAPE = "(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?"
 
 
 class _Moment(DefaultWhenEmpty):
     """Loading shared by Date and DateTime: a strict shape, a real calendar value, years 2000–2099.
 
-    Subclasses set SHAPE (a regex for the text), TYPE (date or datetime) and FORMAT (how the
-    loaded value is written: the normalised ISO string the loaded data holds).
+    Subclasses set SHAPE (a regex for the text), TYPE (date or datetime), FORMAT (how the loaded
+    value is written: the normalised ISO string the loaded data holds), and CALENDAR and EXAMPLE
+    (what JSON Schema publishes: a regex of exactly the values that load, and an example).
     """
 
     SHAPE: str
     TYPE: type
     FORMAT: str
+    CALENDAR: str
+    EXAMPLE: str
     moment_messages = {
         "nonexistent": "没有这个日期或时间：{input}",
         "range": f"日期应在{FIRST_YEAR}年至{LAST_YEAR}年之间",
     }
+
+    def __init__(self, **kwargs):
+        """Publish the pattern and the example in the JSON Schema metadata."""
+        published = {"pattern": anchored(self.CALENDAR, bool(kwargs.get("required"))), "example": self.EXAMPLE}
+        super().__init__(metadata={**published, **kwargs.pop("metadata", {})}, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs) -> str:
         """Load the text (or a date/datetime object, e.g. from Excel) into the ISO string."""
@@ -261,9 +335,11 @@ class Date(_Moment, fields.Date):
     """A date written 2026-03-05; loads as that ISO string."""
 
     default_error_messages = {**FIELD_MESSAGES, **_Moment.moment_messages, "invalid": "日期格式应为“2026-03-05”"}
-    SHAPE = r"\d{4}-\d{2}-\d{2}"
+    SHAPE = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
     TYPE = dt.date
     FORMAT = "%Y-%m-%d"
+    CALENDAR = DAY_SHAPE
+    EXAMPLE = "2026-03-05"
 
 
 class DateTime(_Moment, fields.String):
@@ -278,14 +354,11 @@ class DateTime(_Moment, fields.String):
         **_Moment.moment_messages,
         "invalid": "日期时间格式应为“2026-03-05T14:30”",
     }
-    SHAPE = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?"
+    SHAPE = "[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?"
     TYPE = dt.datetime
     FORMAT = "%Y-%m-%dT%H:%M"
-
-    def __init__(self, **kwargs):
-        """Describe the accepted shape in the JSON Schema metadata."""
-        shape = {"pattern": f"^{self.SHAPE}$", "example": "2026-03-05T14:30"}
-        super().__init__(metadata={**shape, **kwargs.pop("metadata", {})}, **kwargs)
+    CALENDAR = f"(?:{DAY_SHAPE})[T ]{TIME_SHAPE}"
+    EXAMPLE = "2026-03-05T14:30"
 
 
 class WholeOrNothing:
@@ -306,6 +379,8 @@ class WholeOrNothing:
 
 class List(DefaultWhenEmpty, WholeOrNothing, fields.List):
     """A list with a size limit; ``min_items=1`` makes an empty list an error."""
+
+    JSON_TYPE = "array"
 
     default_error_messages = {**FIELD_MESSAGES, "invalid": "应为列表（[…]）"}
 
@@ -333,11 +408,13 @@ class TextOrNested(WholeOrNothing, fields.Field):
     default_error_messages = {**FIELD_MESSAGES, "invalid": "应为文字，或带text的对象"}
 
     def __init__(self, nested: type[Schema], **kwargs):
-        """Keep the object schema; describe both forms in the JSON Schema metadata."""
+        """Keep the object schema; publish both forms (the text as the object's text) as oneOf."""
         self.schema = nested()
         self.text = self.schema.fields["text"]
-        limit = next(check.max for check in self.text.validators if isinstance(check, TextLength))
-        metadata = {"oneOf": [{"type": "string", "maxLength": limit}, {"type": "object"}]}
+        items = self.schema.fields["items"]
+        document = json_schema(nested, f"{self.text.metadata['title']}（带{items.metadata['title']}）")
+        form = {key: value for key, value in document.items() if key not in ("$schema", "description")}
+        metadata = {"oneOf": [form["properties"]["text"], form]}
         super().__init__(metadata={**metadata, **kwargs.pop("metadata", {})}, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs) -> dict:
@@ -474,7 +551,8 @@ class Numbering:
         found = NUMBER_PATTERN.fullmatch(number or "")
         if not found:
             raise ValueError(f"not a document number: {number!r}")
-        return found["series"], int(found["year"]), int(found["serial"])
+        series, year, serial = found.groups()
+        return series, int(year), int(serial)
 
     def problems(self, data: dict) -> list[tuple[tuple, str]]:
         """A supplied number whose series or year does not fit the document."""

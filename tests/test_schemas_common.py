@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import importlib
+import itertools
 import json
 import pkgutil
+import re
 from pathlib import Path
 from typing import ClassVar
 
+import jsonschema_rs
 import pytest
+from marshmallow import ValidationError, validates_schema
 from marshmallow import fields as ma_fields
-from marshmallow import validates_schema
 
 import schemas
-from schemas import common
+from schemas import branch_manual, common
 from schemas.common import (
     BaseSchema,
     Date,
@@ -34,6 +37,7 @@ from schemas.common import (
 )
 from schemas.profile import PROFILE, ProfileError, load_profile
 from service.engine.filters import cn_numeral
+from service.jsonschema import json_schema
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 MODULES = [importlib.import_module(f"schemas.{info.name}") for info in pkgutil.iter_modules(schemas.__path__)]
@@ -201,6 +205,12 @@ def test_a_ten_thousand_character_text_is_too_long():
     assert problems({**VALID, "title": "字" * 10_000}) == {"title": "不能超过100个字符（现有10000个）"}
 
 
+def test_whole_numbers_written_with_a_fraction_load_as_integers():
+    """3.0 is the integer 3, as JSON Schema's "integer" has it."""
+    data, errors = validate(Sample, {**VALID, "count": 3.0})
+    assert errors == [] and data["count"] == 3 and isinstance(data["count"], int)
+
+
 def test_empty_or_null_optional_fields_load_their_defaults():
     """"" and null in optional fields mean 'not given'."""
     data, errors = validate(Sample, {**VALID, "start": "", "number": "", "count": None, "tags": None, "tel": None})
@@ -305,6 +315,63 @@ def test_numbering_series_and_year_come_from_the_data():
     assert by_unit.series({"unit": "仿真评估处党支部"}) == "仿真支部纪"
     assert by_unit.year({"date": "2027-01-02"}) == 2027
     assert Numbering(field="number", date_field="date").series({}) == "中心党总支"
+
+
+# ------------------------------------------------------------------ published JSON Schema
+
+
+def test_spelled_out_white_space_is_what_strip_removes():
+    """SPACES and BREAKS hold the white space str.strip() removes, less what Word cannot save."""
+    for char in map(chr, range(0x10000)):
+        if "\ud800" <= char <= "\udfff":
+            continue
+        savable = not common.BAD_XML_CHARS.match(char)
+        assert bool(re.fullmatch(common.VISIBLE, char)) == (savable and not char.isspace()), hex(ord(char))
+        assert bool(re.fullmatch(f"[{common.SPACES}{common.BREAKS}]", char)) == (savable and char.isspace())
+
+
+def test_date_patterns_hold_exactly_the_days_that_load():
+    """The published date and date-time patterns allow every real day of 2000–2099 and nothing else."""
+    date, moment = Date(), DateTime()
+    for year, month, day in itertools.product(range(1999, 2101), range(14), range(33)):
+        text = f"{year:04d}-{month:02d}-{day:02d}"
+        try:
+            date.deserialize(text)
+            loads = True
+        except ValidationError:
+            loads = False
+        assert bool(re.fullmatch(Date.CALENDAR, text)) == loads, text
+        assert bool(re.fullmatch(DateTime.CALENDAR, f"{text}T23:59")) == loads, text
+    assert moment.deserialize("2026-03-05 09:05:59") == "2026-03-05T09:05"
+    assert re.fullmatch(DateTime.CALENDAR, "2026-03-05 09:05:59")
+    assert not any(re.fullmatch(DateTime.CALENDAR, f"2026-03-05T{time}") for time in ["24:00", "12:60", "12:00:60"])
+
+
+def test_published_schema_states_the_field_rules():
+    """Required texts are non-blank, optional ones take "" and null; dates, numbers and lists state their limits."""
+    properties = json_schema(Sample, "样例")["properties"]
+    title, body, day, start = (properties[name] for name in ("title", "body", "day", "start"))
+    assert (title["type"], title["minLength"], title["maxLength"]) == ("string", 1, 100)
+    assert re.search(title["pattern"], "会议") and not re.search(title["pattern"], " \u3000")
+    assert not re.search(title["pattern"], "第一行\n第二行") and not re.search(title["pattern"], "会\x07议")
+    assert body["type"] == ["string", "null"] and "minLength" not in body and re.search(body["pattern"], "")
+    assert re.search(body["pattern"], "第一段\n第二段")
+    assert (day["type"], day["format"], day["pattern"]) == ("string", "date", f"^(?:{Date.CALENDAR})$")
+    assert start["type"] == ["string", "null"] and start["pattern"] == f"^(?:{DateTime.CALENDAR})?$"
+    assert (properties["people"]["minItems"], properties["people"]["maxItems"]) == (1, 5)
+    assert (properties["tags"]["type"], properties["tags"]["maxLength"]) == (["array", "string", "null"], 0)
+    assert (properties["count"]["type"], properties["count"]["maxLength"]) == (["integer", "string", "null"], 0)
+    number, tel = properties["number"]["pattern"], properties["tel"]["pattern"]
+    assert re.search(number, "中心党总支〔2026〕3号") and re.search(number, "")
+    assert not re.search(number, "中心党总支〔2026〕03号")
+    assert re.search(tel, "010-68371234") and re.search(tel, "") and not re.search(tel, "010--68371234")
+
+
+def test_published_choices_hold_empty_and_null_when_those_load_the_default():
+    """An optional choice lists "" and null (both load its default); a required one only its choices."""
+    member = json_schema(branch_manual.Member, "党员")["properties"]
+    assert member["role"]["enum"] == [*branch_manual.ROLES, "", None]
+    assert None not in member["home_branch"]["enum"] and "" not in member["home_branch"]["enum"]
 
 
 # ------------------------------------------------------------------ numerals
@@ -434,6 +501,31 @@ def test_example_validates_to_itself_and_renders_a_plain_context(kind):
     assert kind.warnings(data) == []
     stem = kind.FILENAME.format(**context)
     assert stem and "{" not in stem and any("\u4e00" <= char <= "\u9fff" for char in stem)
+
+
+def published_strings(node: dict, required: bool = False):
+    """(required, property) for every text of a JSON Schema at any depth; list entries count as optional."""
+    kind = node.get("type")
+    if kind == "string" or isinstance(kind, list) and kind[0] == "string":
+        yield required, node
+    for name, child in node.get("properties", {}).items():
+        yield from published_strings(child, name in node.get("required", []))
+    for child in [node["items"]] if "items" in node else node.get("oneOf", []):
+        yield from published_strings(child)
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.ID)
+def test_published_schema_requires_non_blank_texts_and_accepts_the_example(kind):
+    """Every string has a pattern; required ones refuse blanks; the example and its loaded data fit."""
+    published = json_schema(kind.Schema, kind.TITLE)
+    strings = list(published_strings(published))
+    assert strings and all("pattern" in node for _, node in strings)
+    required = [node for is_required, node in strings if is_required]
+    assert all(not re.search(node["pattern"], blank) for node in required for blank in ("", " \u3000"))
+    assert all(node["minLength"] == 1 for node in required if "maxLength" in node)
+    example = json.loads((EXAMPLES / f"{kind.ID}.json").read_text(encoding="utf-8"))
+    validator = jsonschema_rs.validator_for(published, validate_formats=True)
+    assert validator.is_valid(example) and validator.is_valid(validate(kind.Schema, example)[0])
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.ID)
