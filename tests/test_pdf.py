@@ -101,6 +101,12 @@ def text_of(pdf: bytes) -> str:
     return re.sub(r"\s+", "", tool("pdftotext", pdf, "-layout"))
 
 
+def lines_of(document: bytes) -> list[str]:
+    """The text of each paragraph of a .docx body outside tables, without white space."""
+    paragraphs = docx.Document(io.BytesIO(document)).paragraphs
+    return [re.sub(r"\s+", "", p.text) for p in paragraphs if p.text.strip()]
+
+
 @pytest.fixture(scope="module")
 def pool():
     """Two warm converters shared by the module's tests."""
@@ -122,7 +128,7 @@ def fault_pool():
 def test_each_chinese_font_name_gets_its_stand_in(pool, name, stand_in):
     """Text in a font the templates name is drawn with the stand-in of gbt9704.md, embedded."""
     fonts = fonts_of(pool.convert(make_docx((False, [(name, TEXT)]))))
-    assert list(fonts) == [f for f in fonts if f.startswith(stand_in)] and fonts, fonts
+    assert fonts and all(font.startswith(stand_in) for font in fonts), fonts
     assert all(fonts.values())
 
 
@@ -178,12 +184,6 @@ def test_every_example_kind_converts(pool):
         assert all(fonts.values()) and all(name.startswith(STAND_INS) for name in fonts), (kind.id, fonts)
         text = text_of(pdf)
         assert [line for line in lines_of(document) if line not in text] == [], kind.id
-
-
-def lines_of(document: bytes) -> list[str]:
-    """The text of each paragraph of a .docx body outside tables, without white space."""
-    paragraphs = docx.Document(io.BytesIO(document)).paragraphs
-    return [re.sub(r"\s+", "", p.text) for p in paragraphs if p.text.strip()]
 
 
 def test_a_document_libreoffice_cannot_open_is_a_conversion_error(pool, caplog):
@@ -284,7 +284,8 @@ class FakeGotenberg(BaseHTTPRequestHandler):
             return
         head = f"Content-Type: {self.headers['Content-Type']}\r\n\r\n".encode()
         form = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
-        [document] = [part.get_content() for part in form.iter_parts() if part.get_param("name", header="content-disposition") == "files"]
+        [document] = [part.get_content() for part in form.iter_parts()
+                      if part.get_param("name", header="content-disposition") == "files"]
         pdf = server.pool.convert(document)
         self.send_response(200)
         self.send_header("Content-Type", "application/pdf")
@@ -322,7 +323,8 @@ def test_http_converter_posts_the_document_as_files(gotenberg):
     assert page_sizes(pdf) == [A4_LANDSCAPE] and RARE in text_of(pdf)
 
 
-@pytest.mark.parametrize(("status", "error", "requests"), [(503, PoolBusy, 1), (429, PoolBusy, 1), (500, ConversionError, 2)])
+@pytest.mark.parametrize(("status", "error", "requests"),
+                         [(503, PoolBusy, 1), (429, PoolBusy, 1), (500, ConversionError, 2)])
 def test_http_converter_errors(gotenberg, status, error, requests):
     """A busy service is PoolBusy at once; any other failure is retried once, then ConversionError."""
     gotenberg.status = status

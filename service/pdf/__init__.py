@@ -6,11 +6,14 @@ UNO pipe. Debian's python3-uno belongs to the system Python, so each office is d
 bridge, unobridge.py, run by /usr/bin/python3; the service talks to it with one JSON line per
 request over the bridge's stdin/stdout and exchanges the files in the converter's directory.
 A converter serves one request at a time; a request waits `wait` seconds for a free one (else
-PoolBusy). A conversion that fails, or gets no answer within `timeout` seconds (a hung office),
-kills and restarts that converter and is retried once (else ConversionError). Processes stop on
-close(), at interpreter exit, and when the service dies (the bridge sees end of input and ends
-its office). Fonts: the offices run with FONTCONFIG_FILE set to a file that lists FONTS_DIR
-first and includes service/fonts/fonts.conf (free stand-ins for 仿宋_GB2312, 方正小标宋简体, ...).
+PoolBusy). An office that crashes, or gives no answer within `timeout` seconds (hangs), is
+killed and restarted; every failed conversion is retried once (else ConversionError), so a
+request takes at most about wait + 2 x timeout. An office is also replaced after 500
+conversions. Processes stop on close(), at interpreter exit, and when the service dies (the
+bridge sees end of input and ends its office). The bridge works around two LibreOffice 7.4
+faults with GB/T 9704 layouts: doubled character-grid cells and lost hanging punctuation.
+Fonts: the offices run with FONTCONFIG_FILE set to a file that lists FONTS_DIR first and
+includes service/fonts/fonts.conf (free stand-ins for 仿宋_GB2312, 方正小标宋简体, ...).
 Create a pool per process (after a gunicorn fork), not before.
 
 HttpConverter has the same interface and posts to a Gotenberg-style service on another machine.

@@ -59,10 +59,11 @@ class Worker:
         if not (profile / "user").is_dir():
             self._create_profile(profile)
         pipe = f"docgen-{os.getpid()}-{uuid.uuid4().hex}"
+        office = [office_binary(), *OFFICE_ARGS, f"-env:UserInstallation={profile.as_uri()}",
+                  f"--accept=pipe,name={pipe};urp;"]
         with open(self.home / "converter.log", "wb") as log:
             self.office = subprocess.Popen(
-                [office_binary(), *OFFICE_ARGS, f"-env:UserInstallation={profile.as_uri()}", f"--accept=pipe,name={pipe};urp;"],
-                env=self.env, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
+                office, env=self.env, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
             )
             self.bridge = subprocess.Popen(
                 [SYSTEM_PYTHON, "-I", str(BRIDGE), pipe, str(self.office.pid), str(START_TIMEOUT)],
