@@ -1,6 +1,6 @@
 """Speed-up of the engine over plain docxtpl on a one-page template with a 20-row table.
 
-Run: python benchmarks/engine.py [--documents N]
+Run: python -m benchmarks.engine [--documents N]
 Prints documents/s for both and the ratio (target: >= 20x), measured in the same run.
 """
 

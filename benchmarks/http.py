@@ -1,6 +1,6 @@
 """Throughput and latency of the HTTP API under gunicorn, against the engine's in-process rate.
 
-Run: python benchmarks/http.py [--clients 8] [--seconds 10]
+Run: python -m benchmarks.http [--clients 8] [--seconds 10]
 Starts `docgen serve` on a free loopback port with a fresh instance and an API key (recording
 on), sends a bounded closed-loop load of certificate requests, and prints documents/s, p50, p99
 and the ratio to rendering the same certificate in-process. Target: >= 200 documents/s, p50 <= 10 ms.
@@ -8,22 +8,18 @@ and the ratio to rendering the same certificate in-process. Target: >= 200 docum
 
 from __future__ import annotations
 
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
 import sys
+import tempfile
+import threading
+import time
 from pathlib import Path
-
-# This file is named like the standard library's http package; keep its folder off the path.
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
-
-import argparse  # noqa: E402
-import http.client  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import socket  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCGEN = str(Path(sys.executable).with_name("docgen"))

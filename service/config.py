@@ -19,6 +19,13 @@ DEFAULTS = {
     "RATELIMIT_DEFAULT": "600 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
+    # PDF: "local" (a warm LibreOffice pool in each worker process) or a Gotenberg-style URL.
+    "PDF_CONVERTER": "local",
+    # Converters per worker process; `docgen serve` runs one worker per core, so one per core in all.
+    "PDF_POOL_SIZE": 1,
+    "PDF_TIMEOUT": 60,
+    # Real fonts dropped here win over the free stand-ins.
+    "FONTS_DIR": None,
     # True only when an authenticating reverse proxy guards the service.
     "BEHIND_AUTH_PROXY": False,
     "TRUSTED_PROXIES": ["127.0.0.1", "::1"],

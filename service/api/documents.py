@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from urllib.parse import quote
 
 import marshmallow as ma
@@ -13,7 +14,9 @@ from flask_smorest import Blueprint, abort
 
 from schemas.common import Range
 
+from .. import pdf
 from ..catalog import Catalog
+from ..renditions import renditions
 from ..documents import Invalid, services
 from ..store import documents as records
 from ..store.errors import IdempotencyConflict, NumberTaken
@@ -21,8 +24,18 @@ from .problems import documented
 from .auth import caller, require
 from .kinds import kind_or_404
 
+log = logging.getLogger(__name__)
 blp = Blueprint("documents", __name__, url_prefix="/api/v1/documents", description="生成与查询文书")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
+FILE = {"schema": {"type": "string", "format": "binary"}}
+FORMAT_PARAMETER = {
+    "in": "query",
+    "name": "format",
+    "required": False,
+    "schema": {"type": "string", "enum": ["docx", "pdf"], "default": "docx"},
+    "description": "docx（默认）或 pdf；也可用 Accept: application/pdf",
+}
 MAX_IDEMPOTENCY_KEY = 200
 INTEGER = {"invalid": "应为整数"}
 DATE = {"invalid": "日期格式应为 YYYY-MM-DD"}
@@ -80,7 +93,7 @@ class ListArgs(ma.Schema):
 
 def download(content: bytes, filename: str, status: int = 200, headers: dict | None = None) -> Response:
     """A file response with the Chinese name in RFC 6266 filename* and an ASCII fallback."""
-    response = Response(content, status=status, mimetype=DOCX)
+    response = Response(content, status=status, mimetype=PDF if filename.endswith(".pdf") else DOCX)
     fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
     response.headers["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
     response.headers.update(headers or {})
@@ -105,9 +118,33 @@ def _idempotency_key() -> str | None:
     return key
 
 
+def wanted_format() -> str:
+    """docx or pdf, from ?format= or the Accept header; 400 for anything else."""
+    wanted = request.args.get("format") or ("pdf" if request.accept_mimetypes.best == PDF else "docx")
+    if wanted not in ("docx", "pdf"):
+        abort(400, message="format 只能是 docx 或 pdf。")
+    return wanted
+
+
+def deliver(record, docx: bytes, wanted: str, status: int = 200, headers: dict | None = None) -> Response:
+    """Answer with the .docx, or its PDF rendition (503 with Retry-After when PDF cannot be made now)."""
+    if wanted == "docx":
+        return download(docx, record.filename, status, headers)
+    converter = renditions()
+    if converter is None:
+        abort(503, message="本服务未安装 PDF 转换组件；Word 文档已生成，可照常下载。", headers=headers or {})
+    try:
+        content = converter.pdf_of(services().storage, record, docx)
+    except pdf.PdfError as error:
+        log.warning("PDF conversion failed: %s", error.detail)
+        abort(503, message=error.message, headers={**(headers or {}), "Retry-After": str(error.retry_after)})
+    return download(content, record.filename.rsplit(".", 1)[0] + ".pdf", status, headers)
+
+
 def create(kind_id: str):
-    """Validate the JSON body, number and render the document, record it and return the .docx."""
+    """Validate the JSON body, number and render the document, record it and return the .docx or PDF."""
     kind = kind_or_404(kind_id)
+    wanted = wanted_format()
     payload = _json_body()
     try:
         made = services().produce(kind, payload, caller(), _idempotency_key())
@@ -125,7 +162,7 @@ def create(kind_id: str):
     }
     if record.number:
         headers["X-Docgen-Number"] = quote(record.number)
-    return download(made.content, record.filename, 200 if made.replayed else 201, headers)
+    return deliver(record, made.content, wanted, 200 if made.replayed else 201, headers)
 
 
 def _register_create_routes(catalog: Catalog) -> None:
@@ -133,16 +170,17 @@ def _register_create_routes(catalog: Catalog) -> None:
     for kind in catalog:
         view = require("render")(lambda kind_id=kind.id: create(kind_id))
         view.provide_automatic_options = False
-        view.__doc__ = f"生成一份{kind.title}（.docx）。\n\n{kind.summary}"
+        view.__doc__ = f"生成一份{kind.title}（.docx 或 PDF）。\n\n{kind.summary}"
         view = blp.doc(
             operationId=f"create-{kind.id}",
+            parameters=[FORMAT_PARAMETER],
             requestBody={"required": True, "content": {"application/json": {"schema": kind.module.Schema}}},
             responses={
-                "201": {"description": "已生成并记录", "content": {DOCX: {"schema": {"type": "string", "format": "binary"}}}},
-                "200": {"description": "同一 Idempotency-Key 的重复请求：返回原文书", "content": {DOCX: {"schema": {"type": "string", "format": "binary"}}}},
+                "201": {"description": "已生成并记录", "content": {DOCX: FILE, PDF: FILE}},
+                "200": {"description": "同一 Idempotency-Key 的重复请求：返回原文书", "content": {DOCX: FILE, PDF: FILE}},
             },
         )(view)
-        view = documented(blp, 400, 401, 403, 409, 413, 415, 422, 429)(view)
+        view = documented(blp, 400, 401, 403, 409, 413, 415, 422, 429, 503)(view)
         blp.add_url_rule(f"/{kind.id}", endpoint=f"create-{kind.id}", view_func=view, methods=["POST"])
 
 
@@ -221,9 +259,10 @@ class DocumentFile(MethodView):
     provide_automatic_options = False
 
     @require("read")
-    @blp.doc(responses={"200": {"description": "文书文件", "content": {DOCX: {"schema": {"type": "string", "format": "binary"}}}}})
-    @documented(blp, 401, 403, 404, 429)
+    @blp.doc(parameters=[FORMAT_PARAMETER], responses={"200": {"description": "文书文件", "content": {DOCX: FILE, PDF: FILE}}})
+    @documented(blp, 400, 401, 403, 404, 429, 503)
     def get(self, document_id: str):
-        """Download a generated document again."""
+        """Download a generated document again, as .docx or PDF."""
+        wanted = wanted_format()
         record = record_or_404(document_id)
-        return download(services().storage.get(record.file_key), record.filename)
+        return deliver(record, services().storage.get(record.file_key), wanted)
