@@ -19,7 +19,8 @@ def pdf_app(tmp_path_factory):
     """One app (and one warm converter) for the module."""
     app = create_app({"TESTING": True, "INSTANCE_PATH": tmp_path_factory.mktemp("pdf") / "instance"})
     yield app
-    app.extensions["docgen-pdf"].converter().close()
+    if "docgen-pdf" in app.extensions:
+        app.extensions["docgen-pdf"].converter().close()
 
 
 def pdf_text(content: bytes) -> str:

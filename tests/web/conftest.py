@@ -34,7 +34,7 @@ def browser():
 def page(browser, live):
     """A page in a fresh context (no cookies, no drafts) that accepts dialogs; fails on script errors."""
     context = browser.new_context(base_url=live.url, viewport=VIEWPORT, locale="zh-CN", timezone_id="Asia/Shanghai")
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(30_000)
     page = context.new_page()
     page.on("dialog", lambda dialog: dialog.accept())
     script_errors = []
