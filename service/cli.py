@@ -11,10 +11,11 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from . import create_app, engine
+from . import create_app, engine, pdf
 from .catalog import Catalog, UnknownKind
 from .checks import unknown_paths
 from .documents import Invalid, services
+from .renditions import renditions
 from .store import db, keys, numbering
 from .store.errors import CounterConflict, NumberTaken
 
@@ -90,8 +91,9 @@ def schema(kind_id: str) -> None:
 @click.argument("kind_id", metavar="KIND")
 @click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="输出文件（默认按文书命名规则）")
+@click.option("--pdf", "as_pdf", is_flag=True, help="输出 PDF（Word 文档同时登记）")
 @with_appcontext
-def render(kind_id: str, data: Path, output: Path | None) -> None:
+def render(kind_id: str, data: Path, output: Path | None, as_pdf: bool) -> None:
     """校验数据、编号、生成并登记一份文书；数据有误时列出全部错误并以状态 2 退出。"""
     kind = _kind(kind_id)
     try:
@@ -102,10 +104,26 @@ def render(kind_id: str, data: Path, output: Path | None) -> None:
     except NumberTaken as taken:
         raise InputError(f"编号已被{'作废' if taken.voided else '使用'}，不能重复使用。") from None
     _echo_problems(made.record.warnings, "警告")
-    target = output or Path(made.record.filename)
-    target.write_bytes(made.content)
+    content, filename = made.content, made.record.filename
+    if as_pdf:
+        content, filename = _pdf(made), filename.rsplit(".", 1)[0] + ".pdf"
+    target = output or Path(filename)
+    target.write_bytes(content)
     number = f"，编号 {made.record.number}" if made.record.number else ""
     click.echo(f"已生成 {target}{number}（记录 {made.record.id}）")
+
+
+def _pdf(made) -> bytes:
+    """The PDF rendition of a just-made document, or a clear error."""
+    converter = renditions()
+    if converter is None:
+        raise InputError("未安装 LibreOffice，无法输出 PDF；Word 文档已登记。")
+    try:
+        return converter.pdf_of(services().storage, made.record, made.content)
+    except pdf.PdfError as error:
+        raise InputError(error.message) from None
+    finally:
+        converter.converter().close()
 
 
 @main.command("check-templates")
