@@ -15,6 +15,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import XmlPart
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Twips
@@ -36,6 +37,9 @@ LATIN = "Times New Roman"
 FANGSONG, KAITI, HEITI, SONGTI = "仿宋_GB2312", "楷体_GB2312", "黑体", "宋体"
 XIAOBIAOSONG = "方正小标宋简体"
 FIXED_TIME = datetime(2026, 1, 1)  # core properties and zip entries of every build
+# Parts of python-docx's default template that no template uses: its thumbnail, its list
+# definitions (tied to stock list styles) and Word 2010's copy of all its stock styles.
+STOCK_PARTS = (RT.THUMBNAIL, RT.NUMBERING, "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects")
 RED_RULE_SPACE = 11  # points between the 发文字号 and the red rule: 4 mm
 FOOTER_CHAR = 280  # one 4号 character, the page number's inset
 
@@ -108,7 +112,7 @@ def new_document(landscape: bool = False, numbered: bool = True) -> DocumentObje
     if numbered:
         page_numbers(doc.sections[0])
     _tune_settings(doc)
-    _drop_thumbnail(doc)
+    _drop_stock_parts(doc)
     return doc
 
 
@@ -228,11 +232,34 @@ def _tune_settings(doc: DocumentObject) -> None:
     root.find(qn("w:themeFontLang")).set(qn("w:eastAsia"), "zh-CN")
 
 
-def _drop_thumbnail(doc: DocumentObject) -> None:
-    """Remove python-docx's stock thumbnail so file browsers do not show a foreign page."""
-    rels = doc.part.package.rels
-    for key in [k for k, rel in rels.items() if rel.reltype == RT.THUMBNAIL]:
-        del rels[key]
+def _drop_stock_parts(doc: DocumentObject) -> None:
+    """Remove the STOCK_PARTS (the thumbnail would show a foreign page in file browsers)."""
+    for rels in (doc.part.package.rels, doc.part.rels):
+        for key in [k for k, rel in rels.items() if rel.reltype in STOCK_PARTS]:
+            del rels[key]
+
+
+def _prune_styles(doc: DocumentObject) -> None:
+    """Drop the stock styles nothing needs; keep defaults, STYLES, styles in use and their bases."""
+    root = doc.styles.element
+    by_id = {style.get(qn("w:styleId")): style for style in root.findall(qn("w:style"))}
+    keep = {doc.styles[spec.name].style_id for spec in STYLES}
+    keep |= {key for key, style in by_id.items() if style.get(qn("w:default")) == "1"}
+    for part in doc.part.package.iter_parts():
+        if isinstance(part, XmlPart):
+            for tag in ("w:pStyle", "w:rStyle", "w:tblStyle"):
+                keep |= {ref.get(qn("w:val")) for ref in part.element.iter(qn(tag))}
+    pending = list(keep)
+    while pending:
+        for ref in by_id[pending.pop()].iterchildren(qn("w:basedOn"), qn("w:next")):
+            if (base := ref.get(qn("w:val"))) not in keep:
+                keep.add(base)
+                pending.append(base)
+    for key, style in by_id.items():
+        if key not in keep:
+            root.remove(style)
+    for link in [link for link in root.iter(qn("w:link")) if link.get(qn("w:val")) not in keep]:
+        link.getparent().remove(link)
 
 
 def paragraph(doc, text: str = "", style: str = "Normal") -> Paragraph:
@@ -444,7 +471,8 @@ def field(para: Paragraph, instruction: str, cached: str) -> None:
 
 
 def save(doc: DocumentObject, path: Path, title: str) -> None:
-    """Write the .docx byte for byte the same on every run (fixed property and zip times)."""
+    """Drop unused styles, write the .docx byte for byte the same on every run (fixed times)."""
+    _prune_styles(doc)
     props = doc.core_properties
     props.title, props.author, props.last_modified_by = title, "docgen", "docgen"
     props.comments, props.revision = "", 1

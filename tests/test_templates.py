@@ -9,12 +9,13 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.opc.part import XmlPart
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from templates import preview
+from templates import gbt9704, preview
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates" / "docx"
@@ -134,6 +135,26 @@ def test_certificate_is_landscape_without_page_number():
     assert section.orientation.name == "LANDSCAPE"
     assert section._sectPr.find(qn("w:pgBorders")) is not None
     assert " PAGE " not in section.footer._element.xml
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_only_needed_styles_remain(kind):
+    """Each style left is a default, of the GB/T 9704 set, used, or the base of one; none dangles."""
+    document = template(kind)
+    styles = {style.get(qn("w:styleId")): style for style in document.styles.element.findall(qn("w:style"))}
+    parts = [part for part in document.part.package.iter_parts() if isinstance(part, XmlPart)]
+    used = {node.get(qn("w:val")) for part in parts for tag in ("w:pStyle", "w:rStyle", "w:tblStyle")
+            for node in part.element.iter(qn(tag))}
+    references = {style_id: {node.get(qn("w:val")) for tag in ("w:basedOn", "w:next", "w:link")
+                             for node in style.iterchildren(qn(tag))} for style_id, style in styles.items()}
+    gbt = {document.styles[spec.name].style_id for spec in gbt9704.STYLES}
+    bases = set().union(*references.values())
+    assert used | gbt | bases <= styles.keys()
+    for style_id, style in styles.items():
+        assert style.get(qn("w:default")) == "1" or style_id in used | gbt | bases, style_id
+    assert {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"} <= styles.keys()
+    assert len(styles) < 40  # python-docx's default template has 184
+    assert not {"/word/stylesWithEffects.xml", "/word/numbering.xml"} & {part.partname for part in parts}
 
 
 @pytest.mark.parametrize("kind", KINDS)
