@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +17,10 @@ from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from schemas.common import TextLength
+from schemas.profile import PROFILE
+from service.pdf import ConverterPool
+from service.pdf.worker import office_binary
 from templates import gbt9704, preview
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,6 +30,8 @@ OFFICIAL = ["meeting-minutes", "policy", "commendation"]  # red-header 公文
 NUMBERED = [kind for kind in KINDS if kind != "certificate"]
 A4 = (11906, 16838)
 MARGINS = {"top": 2098, "left": 1588, "bottom": 1984, "right": 1474}
+CERTIFICATE_MARGINS = dict.fromkeys(MARGINS, 1417)  # 25 mm
+PAGE_NUMBER = re.compile(r"—\d+—")  # a folio as pdf_pages gives it, without spaces
 
 
 def template(kind: str):
@@ -63,14 +71,15 @@ def test_build_script_reproduces_the_committed_templates(tmp_path):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_page_is_a4_with_gbt9704_margins(kind):
-    """A4 (the certificate landscape), margins 37/28/35/26 mm, on every section."""
+    """A4 (the certificate landscape), margins 37/28/35/26 mm (the certificate 25 mm), on every section."""
     for section in template(kind).sections:
         size = (section.page_width.twips, section.page_height.twips)
         assert size == (A4[::-1] if kind == "certificate" else A4)
-        assert {side: getattr(section, f"{side}_margin").twips for side in MARGINS} == MARGINS
+        margins = {side: getattr(section, f"{side}_margin").twips for side in MARGINS}
+        assert margins == (CERTIFICATE_MARGINS if kind == "certificate" else MARGINS)
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", NUMBERED)
 def test_grid_gives_22_lines_of_28_characters(kind):
     """Line pitch 28.95 pt; character pitch fitting exactly 28 characters of 16 pt on 156 mm."""
     for section in template(kind).sections:
@@ -129,11 +138,12 @@ def test_page_numbers_alternate_sides(kind):
 
 
 def test_certificate_is_landscape_without_page_number():
-    """A certificate is one landscape sheet with a page border and no footer."""
+    """A certificate is one landscape sheet with a page border, no footer and no document grid."""
     document = template("certificate")
     section = document.sections[0]
     assert section.orientation.name == "LANDSCAPE"
     assert section._sectPr.find(qn("w:pgBorders")) is not None
+    assert section._sectPr.find(qn("w:docGrid")) is None
     assert " PAGE " not in section.footer._element.xml
 
 
@@ -234,3 +244,92 @@ def test_branch_manual_roster_has_one_row_per_member():
     for expected in (context["manual_title"], context["approval_number"], context["committee_text"],
                      context["exclusions_text"], "一、支部基本情况", "附件2"):
         assert expected in text
+
+
+@pytest.fixture(scope="module")
+def pool():
+    """One warm LibreOffice converter shared by the module's PDF tests."""
+    if office_binary() is None:
+        pytest.skip("PDF page tests need LibreOffice: no soffice on PATH")
+    if not (shutil.which("pdfinfo") and shutil.which("pdftotext")):
+        pytest.skip("PDF page tests need poppler-utils: no pdfinfo or pdftotext on PATH")
+    with ConverterPool(size=1) as converter:
+        yield converter
+
+
+def pdf_pages(pool, document: bytes, tmp_path) -> list[str]:
+    """The text of each page of the PDF the pool makes of a .docx (pdfinfo counts the pages)."""
+    pdf = tmp_path / "document.pdf"
+    pdf.write_bytes(pool.convert(document))
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    count = int(re.search(r"^Pages:\s+(\d+)$", info, re.MULTILINE)[1])
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = text.split("\f")[:count]
+    assert len(pages) == count
+    return ["".join(page.split()) for page in pages]
+
+
+def max_length(kind, field: str) -> int:
+    """The longest text the kind's schema accepts in a field."""
+    return next(check.max for check in kind.schema().fields[field].validators if isinstance(check, TextLength))
+
+
+def long_certificate(text_length: int | None) -> dict:
+    """Certificate data with the longest recipient and issuer, its text run at text_length (None: longest)."""
+    kind = preview.CATALOG.get("certificate")
+    data = {**kind.example(), "recipient": "王" * max_length(kind, "recipient"),
+            "honour": max((honour.name for honour in PROFILE.honours), key=len),
+            "issuer": max(PROFILE.units, key=lambda unit: len(unit.full_name)).name}
+    if text_length is None:
+        data.update(period="年" * max_length(kind, "period"), deed="攻" * max_length(kind, "deed"))
+    else:
+        context = kind.context(kind.check(data).data)
+        data["deed"] = "攻" * (text_length - len(context["salutation"] + context["citation"]) + len(data["deed"]))
+    checked = kind.check(data)
+    assert not checked.errors, checked.errors
+    return preview.with_number(kind, checked.data)
+
+
+def size_limits() -> list[int]:
+    """The salutation-and-citation lengths at which the certificate template moves to a smaller size."""
+    xml = template("certificate").element.xml
+    return [int(limit) for limit in re.findall(r"\|length &lt;= (\d+)", xml)]
+
+
+def test_certificate_type_shrinks_past_each_size_limit():
+    """A text at a size's limit keeps that size; one character more takes the next, smaller one."""
+    kind = preview.CATALOG.get("certificate")
+    sizes = []
+    for limit in size_limits():
+        for length in (limit, limit + 1):
+            document = docx.Document(io.BytesIO(kind.render(long_certificate(length))[0]))
+            citation = next(para for para in document.paragraphs if para.text.startswith("攻"))
+            sizes.append(citation.style.font.size.pt)
+    assert sizes == [22, 18, 18, 16]
+
+
+@pytest.mark.parametrize("text_length", [*size_limits(), None])
+def test_certificate_at_each_size_limit_fits_one_page(pool, tmp_path, text_length):
+    """Longest recipient and issuer, a number, text at each size's limit or the schema's longest deed: one page."""
+    kind = preview.CATALOG.get("certificate")
+    data = long_certificate(text_length)
+    pages = pdf_pages(pool, kind.render(data)[0], tmp_path)
+    context = kind.context(data)
+    assert len(pages) == 1
+    for expected in (context["number"], context["closing"], context["date_text"]):
+        assert expected in pages[0]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_examples_with_numbers_have_no_blank_pages(pool, tmp_path, kind):
+    """Each example with its number: the certificate on one page; every page holds more than its folio."""
+    pages = pdf_pages(pool, preview.render_example(kind), tmp_path)
+    context = preview.example_context(kind)
+    if kind == "certificate":
+        assert len(pages) == 1
+    if "number" in context:
+        assert context["number"] in pages[0]
+    for number, page in enumerate(pages, 1):
+        assert PAGE_NUMBER.sub("", page), f"page {number} of {len(pages)} is blank"
+    if kind in OFFICIAL:
+        assert "印发" in pages[-1]  # the 版记 closes the last page
