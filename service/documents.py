@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy.orm import Session, sessionmaker
 
-from .catalog import Catalog, Kind
+from .catalog import Catalog, Checked, Kind
 from .checks import unknown_paths
+from .engine import EngineError
 from .store import db, documents as records, migrate
+from .store.errors import IdempotencyConflict, NumberTaken
 from .store.files import Storage, storage_from_url
 from .store.numbering import NextNumber, Number, NumberSource
 
@@ -27,11 +30,23 @@ class Invalid(Exception):
 
 @dataclass
 class Produced:
-    """A recorded document and its file."""
+    """A recorded document and its file (None for a replay in produce_many: not read back)."""
 
     record: Any
-    content: bytes
+    content: bytes | None
     replayed: bool
+
+
+@dataclass(frozen=True)
+class Request:
+    """One document to make: the caller's payload and, optionally, an idempotency key."""
+
+    payload: Any
+    idempotency_key: str | None = None
+
+
+Outcome = Produced | Invalid | NumberTaken | IdempotencyConflict | EngineError
+AlsoRecord = Callable[[Session, list[Outcome]], None]
 
 
 @dataclass
@@ -44,33 +59,67 @@ class Services:
 
     def produce(self, kind: Kind, payload: Any, created_by: str, idempotency_key: str | None = None) -> Produced:
         """Validate, number, render and record one document; raise Invalid, NumberTaken or IdempotencyConflict."""
-        checked = kind.check(payload)
-        if checked.errors:
-            raise Invalid(checked.errors)
-        data = checked.data
-        new = records.NewDocument(
-            kind=kind.id,
-            template_version=kind.template.sha256,
-            data=data,
-            format="docx",
-            created_by=created_by,
-            idempotency_key=idempotency_key,
-            request_hash=request_hash(kind.id, payload) if idempotency_key else None,
-        )
+        outcome = self.produce_many(kind, [Request(payload, idempotency_key)], created_by)[0]
+        if isinstance(outcome, Exception):
+            raise outcome
+        if outcome.content is None:
+            outcome.content = self.storage.get(outcome.record.file_key)
+        return outcome
 
-        made: list[bytes] = []
+    def produce_many(
+        self, kind: Kind, requests: list[Request], created_by: str, also: AlsoRecord | None = None
+    ) -> list[Outcome]:
+        """Make several documents in one write transaction: one outcome per request, in order.
 
-        def render(number: Number | None) -> records.Rendered:
-            """Render with the claimed number filled in."""
-            filled = {**data, kind.numbering.field: number.text} if number else data
-            content, filename = kind.render(filled)
-            made.append(content)
-            return records.Rendered(content, filename, checked.warnings)
-
+        Each request is validated and, if valid, numbered, rendered and recorded as produce()
+        would; an invalid payload, a taken number, an idempotency conflict or a template error
+        is that request's outcome and does not stop the others. `also(session, outcomes)` runs
+        in the same transaction (e.g. to record a batch chunk as done with its documents).
+        """
+        checked = [kind.check(request.payload) for request in requests]
+        pending = [
+            records.Pending(new_document(kind, request, result, created_by), renderer(kind, result),
+                            number_source(kind, result.data))
+            for request, result in zip(requests, checked) if not result.errors
+        ]
         with db.writing(self.sessions) as session:
-            saved = records.create_document(session, self.storage, new, render, number_source(kind, data))
-        content = self.storage.get(saved.document.file_key) if saved.replayed else made[-1]
-        return Produced(saved.document, content, saved.replayed)
+            made = iter(records.create_documents(session, self.storage, pending, failures=(EngineError,)))
+            outcomes = [Invalid(result.errors) if result.errors else produced(next(made)) for result in checked]
+            if also is not None:
+                also(session, outcomes)
+        return outcomes
+
+
+def new_document(kind: Kind, request: Request, checked: Checked, created_by: str) -> records.NewDocument:
+    """The record-to-be of a valid request."""
+    return records.NewDocument(
+        kind=kind.id,
+        template_version=kind.template.sha256,
+        data=checked.data,
+        format="docx",
+        created_by=created_by,
+        idempotency_key=request.idempotency_key,
+        request_hash=request_hash(kind.id, request.payload) if request.idempotency_key else None,
+    )
+
+
+def renderer(kind: Kind, checked: Checked) -> Callable[[Number | None], records.Rendered]:
+    """Render the checked data with the claimed number filled in."""
+
+    def render(number: Number | None) -> records.Rendered:
+        """Fill the template; the number, when there is one, goes into the kind's number field."""
+        data = {**checked.data, kind.numbering.field: number.text} if number else checked.data
+        content, filename = kind.render(data)
+        return records.Rendered(content, filename, checked.warnings)
+
+    return render
+
+
+def produced(outcome: records.Saved | Exception) -> Outcome:
+    """A store outcome as the caller sees it."""
+    if isinstance(outcome, Exception):
+        return outcome
+    return Produced(outcome.document, outcome.content, outcome.replayed)
 
 
 def number_source(kind: Kind, data: dict) -> NumberSource | None:

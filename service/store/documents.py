@@ -1,26 +1,29 @@
-"""Document records: create (number, file and row in one transaction), replay, get and list."""
+"""Document records: create one or many (numbers, files and rows in one transaction), replay, get and list."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, insert, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.store.db import require_write
-from service.store.errors import IdempotencyConflict
+from service.store.errors import IdempotencyConflict, NumberTaken
 from service.store.models import Document, new_id, utcnow
-from service.store.numbering import Number, NumberSource
+from service.store.numbering import Allocation, Number, NumberSource
 
 if TYPE_CHECKING:
     from service.store.files import Storage
 
 MAX_PAGE = 200
+CONFLICT_RETRIES = 3
+STORE_THREADS = 4
 
 
 @dataclass(frozen=True)
@@ -46,10 +49,23 @@ class Rendered:
 
 
 class Saved(NamedTuple):
-    """The outcome of create_document; `replayed` is True when an earlier record was returned."""
+    """The outcome of create_document; `replayed` is True when an earlier record was returned.
+
+    `content` is the file when it was made now; a replayed file is not read back (None).
+    """
 
     document: Document
     replayed: bool
+    content: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Pending:
+    """One document to create: the request, how to render it and where its number comes from."""
+
+    new: NewDocument
+    render: Callable[[Number | None], Rendered]
+    number: NumberSource | None = None
 
 
 @dataclass(frozen=True)
@@ -78,35 +94,103 @@ def create_document(
     voided raises NumberTaken. If `render` raises, nothing is recorded and no serial is used;
     the file is stored last, so a record never lacks its file.
     """
-    require_write(session)
-    replay = find_idempotent(session, new.created_by, new.idempotency_key, new.request_hash)
-    if replay is not None:
-        return Saved(replay, replayed=True)
-    try:
-        with session.begin_nested():
-            document, content = _insert(session, new, render, number)
-    except IntegrityError:
-        replay = find_idempotent(session, new.created_by, new.idempotency_key, new.request_hash)
-        if replay is None:
-            raise
-        return Saved(replay, replayed=True)  # a concurrent twin committed first (PostgreSQL)
-    storage.put(document.file_key, content)
-    return Saved(document, replayed=False)
+    outcome = create_documents(session, storage, [Pending(new, render, number)])[0]
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
 
 
-def _insert(
+def create_documents(
     session: Session,
-    new: NewDocument,
-    render: Callable[[Number | None], Rendered],
-    source: NumberSource | None,
-) -> tuple[Document, bytes]:
-    """Claim the number, render with it and flush the new record; return it and the file."""
-    number = source.claim(session) if source is not None else None
-    rendered = render(number)
+    storage: Storage,
+    pending: Sequence[Pending],
+    failures: tuple[type[Exception], ...] = (),
+) -> list[Saved | Exception]:
+    """Create many documents in the caller's write transaction: one outcome per item, in order.
+
+    Each item behaves as create_document() would on its own, in item order: replays, numbers
+    allocated in turn. IdempotencyConflict, NumberTaken and render errors of the types in
+    `failures` become that item's outcome and use no serial; any other error aborts the call.
+    Files are stored by a few threads while rendering goes on, and all before this returns (so
+    before the caller commits); rows are inserted in bulk. If a concurrent transaction
+    (PostgreSQL) records a twin or a number first, the whole call is tried again.
+    """
+    require_write(session)
+    with ThreadPoolExecutor(max_workers=STORE_THREADS) as pool:
+        stored: list[Future] = []
+        for attempt in range(CONFLICT_RETRIES):
+            try:
+                with session.begin_nested():
+                    outcomes = _create(session, pending, failures, lambda *file: stored.append(pool.submit(storage.put, *file)))
+                break
+            except IntegrityError:
+                if attempt == CONFLICT_RETRIES - 1:
+                    raise
+        for future in stored:
+            future.result()
+    return outcomes
+
+
+def _create(session: Session, pending: Sequence[Pending], failures: tuple[type[Exception], ...],
+            store: Callable[[str, bytes], None]) -> list[Saved | Exception]:
+    """Replay, number, render and store each item, then insert the numbers and rows in bulk."""
+    known = _known(session, pending)
+    allocation = Allocation(session)
+    outcomes: list[Saved | Exception] = []
+    for item in pending:
+        outcome = _replay(known, item.new) or _make(allocation, item, failures)
+        if isinstance(outcome, Saved) and not outcome.replayed:
+            store(outcome.document.file_key, outcome.content)
+        if isinstance(outcome, Saved) and item.new.idempotency_key:
+            known[(item.new.created_by, item.new.idempotency_key)] = outcome.document
+        outcomes.append(outcome)
+    allocation.register()
+    rows = [_columns(saved.document) for saved in outcomes if isinstance(saved, Saved) and not saved.replayed]
+    if rows:
+        session.execute(insert(Document), rows)
+    return outcomes
+
+
+def _known(session: Session, pending: Sequence[Pending]) -> dict[tuple[str, str], Document]:
+    """Documents already recorded under the items' idempotency keys, by (creator, key)."""
+    keys = {(item.new.created_by, item.new.idempotency_key) for item in pending if item.new.idempotency_key}
+    if not keys:
+        return {}
+    query = select(Document).where(tuple_(Document.created_by, Document.idempotency_key).in_(sorted(keys)))
+    return {(document.created_by, document.idempotency_key): document for document in session.scalars(query)}
+
+
+def _replay(known: dict[tuple[str, str], Document], new: NewDocument) -> Saved | IdempotencyConflict | None:
+    """The earlier document under the same key, a conflict if it was another request, or None."""
+    document = known.get((new.created_by, new.idempotency_key)) if new.idempotency_key else None
+    if document is None:
+        return None
+    if document.request_hash != new.request_hash:
+        return IdempotencyConflict(f"idempotency key {new.idempotency_key!r} was used for another request")
+    return Saved(document, replayed=True)
+
+
+def _make(allocation: Allocation, item: Pending, failures: tuple[type[Exception], ...]) -> Saved | Exception:
+    """Hold the item's number and render it; a failure gives the number back."""
+    try:
+        number = allocation.take(item.number) if item.number is not None else None
+    except NumberTaken as taken:
+        return taken
+    try:
+        rendered = item.render(number)
+    except failures as error:
+        if number is not None:
+            allocation.give_back(number)
+        return error
+    return Saved(_document(item.new, rendered, number), replayed=False, content=rendered.content)
+
+
+def _document(new: NewDocument, rendered: Rendered, number: Number | None) -> Document:
+    """The record of a newly rendered document (not yet added to any session)."""
     document_id = new_id()
-    document = Document(
+    return Document(
         id=document_id,
-        **asdict(new),
+        **{column.name: getattr(new, column.name) for column in fields(new)},
         sha256=hashlib.sha256(rendered.content).hexdigest(),
         size=len(rendered.content),
         file_key=f"documents/{document_id}.{new.format}",
@@ -115,9 +199,11 @@ def _insert(
         created_at=utcnow(),
         **_number_columns(number),
     )
-    session.add(document)
-    session.flush()
-    return document, rendered.content
+
+
+def _columns(document: Document) -> dict[str, Any]:
+    """A record's column values, for a bulk insert."""
+    return {column.key: getattr(document, column.key) for column in Document.__table__.columns}
 
 
 def _number_columns(number: Number | None) -> dict[str, Any]:
@@ -125,22 +211,6 @@ def _number_columns(number: Number | None) -> dict[str, Any]:
     if number is None:
         return {}
     return {"number": number.text, "series": number.series, "year": number.year, "serial": number.serial}
-
-
-def find_idempotent(
-    session: Session, created_by: str, idempotency_key: str | None, request_hash: str | None
-) -> Document | None:
-    """Return the document made earlier by `created_by` under this key, or None.
-
-    Raise IdempotencyConflict if that document was made from a different request.
-    """
-    if idempotency_key is None:
-        return None
-    query = select(Document).filter_by(created_by=created_by, idempotency_key=idempotency_key)
-    document = session.scalars(query).one_or_none()
-    if document is not None and document.request_hash != request_hash:
-        raise IdempotencyConflict(f"idempotency key {idempotency_key!r} was used for another request")
-    return document
 
 
 def get_document(session: Session, document_id: str) -> Document | None:

@@ -10,10 +10,10 @@ advance) are skipped, never handed out twice.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, insert, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -33,14 +33,13 @@ class Number:
     serial: int
     text: str
 
+    def reserve(self, allocation: Allocation) -> Number:
+        """Hold this supplied number in `allocation`; raise NumberTaken if it is issued or voided."""
+        return allocation.supplied(self)
+
     def claim(self, session: Session) -> Number:
         """Register this supplied number; raise NumberTaken if it is issued or voided."""
-        require_write(session)
-        key = {"series": self.series, "year": self.year, "serial": self.serial}
-        if not _insert_ignore(session, RegisteredNumber, key):
-            number = session.get(RegisteredNumber, tuple(key.values()), populate_existing=True)
-            raise NumberTaken(self.series, self.year, self.serial, voided=number.voided_at is not None)
-        return self
+        return _claim_one(session, self)
 
 
 @dataclass(frozen=True)
@@ -51,29 +50,122 @@ class NextNumber:
     year: int
     format: Callable[[int], str]
 
+    def reserve(self, allocation: Allocation) -> Number:
+        """Hold the next free serial in `allocation`."""
+        serial = allocation.next_serial(self.series, self.year)
+        return Number(self.series, self.year, serial, self.format(serial))
+
     def claim(self, session: Session) -> Number:
         """Allocate the next serial and return the number it makes."""
-        serial = allocate_serial(session, self.series, self.year)
-        return Number(self.series, self.year, serial, self.format(serial))
+        return _claim_one(session, self)
 
 
 class NumberSource(Protocol):
     """Where a document's number comes from: a supplied Number or a NextNumber request."""
 
+    def reserve(self, allocation: Allocation) -> Number:
+        """Hold the number in `allocation`, to be registered with the others."""
+
     def claim(self, session: Session) -> Number:
         """Register or allocate the number in the caller's transaction."""
 
 
+@dataclass
+class _Run:
+    """One series and year's counter, locked, and the serials at or above it already registered."""
+
+    series: str
+    year: int
+    counter: NumberCounter
+    registered: set[int]
+    cursor: int
+    issued: set[int] = field(default_factory=set)
+
+
+class Allocation:
+    """Numbers handed out during one write transaction and registered together by register().
+
+    Next serials come from each series' counter (locked until commit) in request order, skipping
+    every serial registered or held, exactly as one allocate_serial() after another would; supplied
+    numbers are checked against the register and against those held. A number can be given back
+    (its document failed to render) and is then handed out again.
+    """
+
+    def __init__(self, session: Session) -> None:
+        """Start an empty allocation in the caller's write transaction."""
+        require_write(session)
+        self.session = session
+        self._runs: dict[tuple[str, int], _Run] = {}
+        self._held: set[tuple[str, int, int]] = set()
+
+    def take(self, source: NumberSource) -> Number:
+        """Hold the number `source` asks for."""
+        number = source.reserve(self)
+        self._held.add((number.series, number.year, number.serial))
+        return number
+
+    def give_back(self, number: Number) -> None:
+        """Release a held number so the next request may have it."""
+        self._held.discard((number.series, number.year, number.serial))
+        run = self._runs.get((number.series, number.year))
+        if run is not None and number.serial in run.issued:
+            run.issued.discard(number.serial)
+            run.cursor = min(run.cursor, number.serial)
+
+    def next_serial(self, series: str, year: int) -> int:
+        """The lowest serial from the counter on that is neither registered nor held."""
+        run = self._run(series, year)
+        serial = run.cursor
+        while serial in run.registered or (series, year, serial) in self._held:
+            serial += 1
+        run.cursor = serial + 1
+        run.issued.add(serial)
+        return serial
+
+    def supplied(self, number: Number) -> Number:
+        """Check a supplied number is free; raise NumberTaken if it is held, issued or voided."""
+        key = (number.series, number.year, number.serial)
+        if key in self._held:
+            raise NumberTaken(*key, voided=False)
+        registered = self.session.get(RegisteredNumber, key, populate_existing=True)
+        if registered is not None:
+            raise NumberTaken(*key, voided=registered.voided_at is not None)
+        return number
+
+    def register(self) -> None:
+        """Register every held number and move each counter past its last issued serial.
+
+        Raises IntegrityError if another transaction registered one of them meanwhile.
+        """
+        if self._held:
+            rows = [{"series": s, "year": y, "serial": n} for s, y, n in sorted(self._held)]
+            self.session.execute(insert(RegisteredNumber), rows)
+        for run in self._runs.values():
+            if run.issued:
+                run.counter.next_serial = max(run.issued) + 1
+        self.session.flush()
+
+    def _run(self, series: str, year: int) -> _Run:
+        """The locked counter of (series, year) and the serials registered at or above it."""
+        if (series, year) not in self._runs:
+            counter = _locked_counter(self.session, series, year)
+            query = select(RegisteredNumber.serial).filter_by(series=series, year=year)
+            registered = set(self.session.scalars(query.where(RegisteredNumber.serial >= counter.next_serial)))
+            self._runs[(series, year)] = _Run(series, year, counter, registered, counter.next_serial)
+        return self._runs[(series, year)]
+
+
+def _claim_one(session: Session, source: NumberSource) -> Number:
+    """Hold and register a single number."""
+    allocation = Allocation(session)
+    number = allocation.take(source)
+    allocation.register()
+    return number
+
+
 def allocate_serial(session: Session, series: str, year: int) -> int:
     """Take the next free serial of (series, year); concurrent callers get distinct serials."""
-    require_write(session)
-    counter = _locked_counter(session, series, year)
-    while True:
-        serial = counter.next_serial
-        counter.next_serial = serial + 1
-        if _insert_ignore(session, RegisteredNumber, {"series": series, "year": year, "serial": serial}):
-            session.flush()
-            return serial
+    return NextNumber(series, year, str).claim(session).serial
 
 
 def set_next_serial(session: Session, series: str, year: int, next_serial: int) -> None:
