@@ -1,4 +1,4 @@
-"""Tables: documents, issued and voided numbers, number counters and API keys."""
+"""Tables: documents, issued and voided numbers, number counters, API keys and batches."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     DateTime,
+    ForeignKey,
     ForeignKeyConstraint,
     Index,
     MetaData,
@@ -154,3 +155,62 @@ class ApiKey(Base):
     def allows(self, scope: str) -> bool:
         """True if the key is live and carries `scope` (scopes are explicit: admin implies nothing)."""
         return self.revoked_at is None and scope in self.scopes
+
+
+class Leased:
+    """Columns of work handed to the queue: last enqueued, leased to a worker until, tries so far."""
+
+    enqueued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    leased_until: Mapped[dt.datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+
+
+class Batch(Leased, Base):
+    """Many documents of one kind from one upload, made in chunks by any worker.
+
+    `state` goes preparing → running → finishing → done, or failed when the upload cannot be read;
+    `webhook_state` is pending until the completion webhook is delivered (or given up).
+    """
+
+    __tablename__ = "batches"
+    __table_args__ = (Index(None, "state"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(8))
+    formats: Mapped[list[Any]]
+    state: Mapped[str] = mapped_column(String(16))
+    total: Mapped[int] = mapped_column(default=0)
+    produced: Mapped[int] = mapped_column(default=0)
+    failed: Mapped[int] = mapped_column(default=0)
+    warnings: Mapped[int] = mapped_column(default=0)
+    problems: Mapped[list[Any]]
+    webhook: Mapped[str | None] = mapped_column(String(2000))
+    webhook_state: Mapped[str | None] = mapped_column(String(16))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+
+
+class BatchChunk(Leased, Base):
+    """A run of consecutive rows of a batch, made in one transaction; its input is a stored file."""
+
+    __tablename__ = "batch_chunks"
+    __table_args__ = (Index(None, "done"),)
+
+    batch_id: Mapped[str] = mapped_column(String(36), ForeignKey("batches.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(primary_key=True)
+    rows: Mapped[int]
+    done: Mapped[bool] = mapped_column(default=False)
+
+
+class BatchRow(Base):
+    """The outcome of one row of a batch: its document, or the errors that stopped it."""
+
+    __tablename__ = "batch_rows"
+
+    batch_id: Mapped[str] = mapped_column(String(36), ForeignKey("batches.id"), primary_key=True)
+    row: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int]
+    document_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("documents.id"))
+    errors: Mapped[list[Any]]

@@ -1,0 +1,1 @@
+"""Tests of batch generation: sheets, uploads, jobs, the API, the CLI and killed workers."""
