@@ -24,10 +24,11 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.config.from_prefixed_env("DOCGEN")
     app.config.update(config or {})
 
-    from . import api, documents, renditions, web
+    from . import api, batch, documents, renditions, web
 
     documents.init_app(app)
     renditions.init_app(app)
+    batch.init_app(app)
     api.init_app(app)
     web.init_app(app)
     return app

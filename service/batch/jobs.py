@@ -1,0 +1,274 @@
+"""The steps of a batch, shared by queue workers and the CLI: create, prepare, run a chunk, finish, reap.
+
+Messages carry ids only; uploads, chunk inputs and reports go through the file storage, so any
+worker can take any step. Every step is leased and idempotent (see service/store/batches.py):
+run again after a crash, or twice at once, it loses and duplicates nothing, since each row's
+document has the idempotency key batch id + row. Each step returns the work that follows, for
+the caller to enqueue (the queue) or to run at once (the CLI).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..catalog import Kind
+from ..documents import Invalid, Outcome, Produced, Request, Services
+from ..engine import EngineError
+from ..store import batches as store
+from ..store.db import writing
+from ..store.errors import NumberTaken
+from ..store.batches import RowOutcome, Work
+from ..store.models import Batch, new_id
+from . import report, webhook
+from .layout import layout_of
+from .paths import chunk_key, report_key, upload_key
+from .reader import Reading, SheetError
+
+FORMATS = ("docx",)
+STATE_TEXT = {"preparing": "正在读取", "running": "正在生成", "finishing": "正在汇总", "done": "已完成", "failed": "失败"}
+GAVE_UP = {"path": "", "message": "系统多次尝试仍未能生成这一行，请稍后重新上传这一行"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How batches run (DOCGEN_BATCH_* settings)."""
+
+    chunk_size: int = 200
+    lease: dt.timedelta = dt.timedelta(minutes=5)
+    grace: dt.timedelta = dt.timedelta(minutes=10)
+    max_attempts: int = 5
+    max_documents: int = 20_000
+    webhook_hosts: tuple[str, ...] = ()
+    webhook_timeout: float = 10.0
+
+    @classmethod
+    def from_config(cls, config: dict) -> Settings:
+        """Read the settings from the app config."""
+        hosts = config["WEBHOOK_HOSTS"]
+        return cls(
+            chunk_size=int(config["BATCH_CHUNK_SIZE"]),
+            lease=dt.timedelta(seconds=float(config["BATCH_LEASE_SECONDS"])),
+            grace=dt.timedelta(seconds=float(config["BATCH_GRACE_SECONDS"])),
+            max_attempts=int(config["BATCH_MAX_ATTEMPTS"]),
+            max_documents=int(config["BATCH_MAX_DOCUMENTS"]),
+            webhook_hosts=tuple(h.strip().lower() for h in (hosts.split(",") if isinstance(hosts, str) else hosts) if h.strip()),
+            webhook_timeout=float(config["WEBHOOK_TIMEOUT"]),
+        )
+
+
+@dataclass
+class Batching:
+    """What the steps work with: the document services and the settings."""
+
+    services: Services
+    settings: Settings
+
+
+class BatchInputError(ValueError):
+    """The input as a whole cannot be used; `message` is Chinese."""
+
+    def __init__(self, message: str):
+        """Keep the Chinese message."""
+        super().__init__(message)
+        self.message = message
+
+
+def row_key(batch_id: str, row: int) -> str:
+    """The idempotency key of a row's document."""
+    return f"batch:{batch_id}:{row}"
+
+
+def create(batching: Batching, kind: Kind, source: str, content: bytes, created_by: str,
+           webhook_url: str | None = None, formats: tuple[str, ...] = FORMATS) -> Batch:
+    """Store the upload (xlsx, or a JSON array of documents) and record the batch, to be prepared."""
+    unknown = set(formats) - set(FORMATS)
+    if unknown:
+        raise BatchInputError(f"不支持的格式：{'、'.join(sorted(unknown))}（可用：{'、'.join(FORMATS)}）")
+    services, batch_id = batching.services, new_id()
+    services.storage.put(upload_key(batch_id, source), content)
+    with writing(services.sessions) as session:
+        return store.create_batch(session, kind=kind.id, source=source, formats=list(formats), webhook=webhook_url,
+                                  created_by=created_by, batch_id=batch_id)
+
+
+def prepare(batching: Batching, batch_id: str) -> list[Work]:
+    """Read the upload into chunk inputs and record the chunks; a bad upload fails the batch."""
+    services, settings = batching.services, batching.settings
+    with writing(services.sessions) as session:
+        batch = store.claim_step(session, batch_id, "prepare", settings.lease)
+    if batch is None:
+        return []
+    try:
+        if batch.attempts > settings.max_attempts:
+            raise BatchInputError("多次尝试仍无法读取上传的文件，请检查文件后重新上传")
+        sizes, problems = _write_chunks(batching, batch)
+    except (BatchInputError, SheetError) as error:
+        with writing(services.sessions) as session:
+            store.end_batch(session, batch_id, "failed", [{"message": error.message}])
+        return []
+    with writing(services.sessions) as session:
+        store.start_chunks(session, batch_id, sizes, problems)
+    return [Work("chunk", batch_id, seq) for seq in range(len(sizes))] or [Work("finish", batch_id)]
+
+
+def _write_chunks(batching: Batching, batch: Batch) -> tuple[list[int], list[dict]]:
+    """Store the upload's rows in chunks; their sizes and the rows that belong to no document."""
+    services, settings = batching.services, batching.settings
+    content = services.storage.get(upload_key(batch.id, batch.source))
+    kind = services.catalog.get(batch.kind)
+    entries, problems = _entries(batch.source, kind, content, settings.max_documents)
+    sizes, chunk = [], []
+    for entry in entries:
+        chunk.append(entry)
+        if len(chunk) == settings.chunk_size:
+            sizes.append(_put_chunk(services, batch.id, len(sizes), chunk))
+            chunk = []
+    if chunk:
+        sizes.append(_put_chunk(services, batch.id, len(sizes), chunk))
+    return sizes, problems
+
+
+def _entries(source: str, kind: Kind, content: bytes, limit: int) -> tuple[Iterator[dict], list[dict]]:
+    """The rows of an upload as {row, key, payload, errors}, and a list the reading fills with problems."""
+    if source == "json":
+        documents = json.loads(content)
+        if len(documents) > limit:
+            raise BatchInputError(f"一次最多生成 {limit} 份文书")
+        return ({"row": n, "key": None, "payload": doc, "errors": []} for n, doc in enumerate(documents, 1)), []
+    reading = Reading(layout_of(kind), content, limit)
+    rows = ({"row": d.row, "key": d.key, "payload": d.payload, "errors": d.errors} for d in reading)
+    return rows, reading.problems
+
+
+def _put_chunk(services: Services, batch_id: str, seq: int, entries: list[dict]) -> int:
+    """Store one chunk's input; its row count."""
+    services.storage.put(chunk_key(batch_id, seq), json.dumps(entries, ensure_ascii=False).encode())
+    return len(entries)
+
+
+def run_chunk(batching: Batching, batch_id: str, seq: int) -> list[Work]:
+    """Make a chunk's documents and record its rows in one transaction; finish after the last chunk."""
+    services, settings = batching.services, batching.settings
+    with writing(services.sessions) as session:
+        chunk = store.claim_chunk(session, batch_id, seq, settings.lease)
+        batch = store.get_batch(session, batch_id) if chunk else None
+    if chunk is None:
+        return []
+    entries = json.loads(services.storage.get(chunk_key(batch_id, seq)))
+    kind = services.catalog.get(batch.kind)
+    if chunk.attempts > settings.max_attempts:
+        finished = _give_up(services, batch_id, seq, entries)
+    else:
+        finished = _produce(services, batch, kind, seq, entries)
+    return [Work("finish", batch_id)] if finished else []
+
+
+def _produce(services: Services, batch: Batch, kind: Kind, seq: int, entries: list[dict]) -> bool:
+    """Produce the rows read without cell errors; record every row's outcome with the documents."""
+    ready = [entry for entry in entries if not entry["errors"]]
+    unread = {entry["row"]: _unread_errors(kind, entry) for entry in entries if entry["errors"]}
+    finished: list[bool] = []
+
+    def record(session, outcomes: list[Outcome]) -> None:
+        """Record the chunk's rows in the documents' transaction."""
+        made = {entry["row"]: outcome for entry, outcome in zip(ready, outcomes)}
+        rows = [_outcome(entry["row"], made.get(entry["row"]), unread.get(entry["row"])) for entry in entries]
+        finished.append(store.complete_chunk(session, batch.id, seq, rows))
+
+    requests = [Request(entry["payload"], row_key(batch.id, entry["row"])) for entry in ready]
+    services.produce_many(kind, requests, batch.created_by, also=record)
+    return finished[0]
+
+
+def _unread_errors(kind: Kind, entry: dict) -> list[dict]:
+    """A row with unreadable cells: their errors, plus the schema's about the other fields."""
+    paths = {error["path"] for error in entry["errors"]}
+    return entry["errors"] + [e for e in kind.check(entry["payload"]).errors if e["path"] not in paths]
+
+
+def _outcome(row: int, outcome: Outcome | None, errors: list[dict] | None) -> RowOutcome:
+    """A row's outcome from what produce_many gave (or the errors found before)."""
+    if isinstance(outcome, Produced):
+        return RowOutcome(row, outcome.record.id, [], len(outcome.record.warnings))
+    if isinstance(outcome, Invalid):
+        return RowOutcome(row, None, outcome.errors)
+    if isinstance(outcome, NumberTaken):
+        state = "作废" if outcome.voided else "使用"
+        return RowOutcome(row, None, [{"path": "number", "message": f"编号已被{state}，不能重复使用；留空则自动编号"}])
+    if isinstance(outcome, EngineError):
+        return RowOutcome(row, None, [{"path": getattr(outcome, "path", ""), "message": "模板无法写入这一行的数据，请检查特殊字符"}])
+    if outcome is not None:
+        return RowOutcome(row, None, [{"path": "", "message": "这一行与先前生成的文书冲突"}])
+    return RowOutcome(row, None, errors or [])
+
+
+def _give_up(services: Services, batch_id: str, seq: int, entries: list[dict]) -> bool:
+    """Fail a chunk that keeps crashing its workers, so the rest of the batch can finish."""
+    with writing(services.sessions) as session:
+        return store.complete_chunk(session, batch_id, seq, [RowOutcome(e["row"], None, [GAVE_UP]) for e in entries])
+
+
+def finish(batching: Batching, batch_id: str) -> list[Work]:
+    """Write the error report and mark the batch done; then deliver its webhook, if it has one."""
+    services, settings = batching.services, batching.settings
+    with writing(services.sessions) as session:
+        batch = store.claim_step(session, batch_id, "finish", settings.lease)
+    if batch is None:
+        return []
+    if batch.state == "finishing":
+        services.storage.put(report_key(batch_id), report.build(services, batch))
+        with writing(services.sessions) as session:
+            store.end_batch(session, batch_id, "done")
+    if batch.webhook:
+        delivered = webhook.deliver(batch.webhook, summary(_fresh(services, batch_id)), settings)
+        with writing(services.sessions) as session:
+            store.webhook_sent(session, batch_id, delivered)
+    return []
+
+
+def _fresh(services: Services, batch_id: str) -> Batch:
+    """The batch as now recorded."""
+    with services.sessions() as session:
+        return store.get_batch(session, batch_id)
+
+
+def reap(batching: Batching) -> list[Work]:
+    """Work lost with a crashed worker (or a lost message), to enqueue again."""
+    with writing(batching.services.sessions) as session:
+        return store.reap(session, batching.settings.grace)
+
+
+STEPS: dict[str, Callable[..., list[Work]]] = {"prepare": prepare, "chunk": run_chunk, "finish": finish}
+
+
+def perform(batching: Batching, work: Work) -> list[Work]:
+    """Run one unit of work; the work that follows it."""
+    arguments = (work.batch_id,) if work.seq is None else (work.batch_id, work.seq)
+    return STEPS[work.step](batching, *arguments)
+
+
+def run_inline(batching: Batching, first: Work, after: Callable[[Work], None]) -> None:
+    """Run `first` and all the work that follows it in this process, calling `after` after each unit."""
+    todo = deque([first])
+    while todo:
+        work = todo.popleft()
+        todo.extend(perform(batching, work))
+        after(work)
+
+
+def summary(batch: Batch) -> dict[str, Any]:
+    """The batch's progress as the API and the webhook report it."""
+    handled = batch.produced + batch.failed
+    percentage = 100 if batch.state == "done" else (100 * handled // batch.total if batch.total else 0)
+    return {
+        "id": batch.id, "kind": batch.kind, "state": batch.state, "state_text": STATE_TEXT[batch.state],
+        "formats": batch.formats, "total": batch.total, "done": batch.produced, "failed": batch.failed,
+        "percentage": percentage, "warnings": batch.warnings, "problems": batch.problems,
+        "webhook_state": batch.webhook_state, "created_at": batch.created_at.isoformat(),
+        "finished_at": batch.finished_at.isoformat() if batch.finished_at else None,
+    }

@@ -1,0 +1,128 @@
+"""Batch steps: good rows numbered in order, bad rows reported, nothing made twice, poison chunks given up."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select, update
+
+from service.batch import jobs, local, queue
+from service.batch.paths import report_key
+from service.batch.reader import Reading
+from service.batch.writer import filled_sheet
+from service.documents import Request
+from service.store import batches as store
+from service.store.batches import Work
+from service.store.db import writing
+from service.store.models import BatchChunk, Document
+
+from .conftest import certificates, kind, layout
+
+
+@pytest.fixture
+def batching(app):
+    """The app's batch steps, inside its context, with small chunks."""
+    with app.app_context():
+        found = queue.batching(app)
+        found.settings = jobs.Settings(chunk_size=3)
+        yield found
+
+
+def run(batching, source: str, content: bytes, kind_id: str = "certificate"):
+    """Create and run a batch in this process; the finished batch."""
+    batch = jobs.create(batching, kind(kind_id), source, content, "key:hr")
+    return local.run(batching, batch.id, lambda handled, total: None)
+
+
+def documents(batching) -> list:
+    """Every recorded document, oldest serial first."""
+    with batching.services.sessions() as session:
+        return list(session.scalars(select(Document).order_by(Document.serial)))
+
+
+def report(batching, batch) -> bytes:
+    """The batch's stored error report."""
+    return batching.services.storage.get(report_key(batch.id))
+
+
+def test_good_rows_are_numbered_in_order_and_bad_rows_reported(batching):
+    """Eight rows, two bad: six certificates numbered 1–6 in row order; the report holds the two."""
+    payloads = certificates(8)
+    payloads[2]["recipient"] = ""
+    payloads[5]["date"] = "2026-02-30"
+    batch = run(batching, "xlsx", filled_sheet(kind("certificate"), payloads))
+    assert (batch.state, batch.total, batch.produced, batch.failed) == ("done", 8, 6, 2)
+    made = documents(batching)
+    assert [d.serial for d in made] == [1, 2, 3, 4, 5, 6]
+    assert [d.data["recipient"] for d in made] == [p["recipient"] for i, p in enumerate(payloads) if i not in (2, 5)]
+    assert {d.idempotency_key for d in made} == {f"batch:{batch.id}:{row}" for row in (2, 3, 5, 6, 8, 9)}
+    again = list(Reading(layout("certificate"), report(batching, batch), 100))
+    assert [d.key for d in again] == ["3", "6"]
+
+
+def test_a_corrected_report_uploaded_as_it_is_makes_only_the_missing_documents(batching):
+    """Fix the marked cells in the report and upload it: exactly the failed rows are made."""
+    payloads = certificates(4)
+    payloads[1]["recipient"] = ""
+    first = run(batching, "xlsx", filled_sheet(kind("certificate"), payloads))
+    book = load_workbook(io.BytesIO(report(batching, first)))
+    book["荣誉证书"]["C2"] = "陈堃"
+    out = io.BytesIO()
+    book.save(out)
+    second = run(batching, "xlsx", out.getvalue())
+    assert (second.total, second.produced, second.failed) == (1, 1, 0)
+    assert [d.data["recipient"] for d in documents(batching)][-1] == "陈堃"
+
+
+def test_rerunning_work_makes_nothing_twice(batching):
+    """Finished chunks are not run again, and the rows' keys replay rather than render anew."""
+    batch = run(batching, "json", json.dumps(certificates(5)).encode())
+    assert jobs.run_chunk(batching, batch.id, 0) == [] and jobs.finish(batching, batch.id) == []
+    kind_ = kind("certificate")
+    requests = [Request(p, jobs.row_key(batch.id, n)) for n, p in enumerate(certificates(5), 1)]
+    outcomes = batching.services.produce_many(kind_, requests, "key:hr")
+    assert all(o.replayed and o.content is None for o in outcomes)
+    assert len(documents(batching)) == 5
+
+
+def test_a_chunk_that_keeps_crashing_is_given_up_so_the_batch_ends(batching):
+    """After the maximum attempts a chunk's rows fail with a clear message; the others are made."""
+    batch = jobs.create(batching, kind("certificate"), "json", json.dumps(certificates(5)).encode(), "key:hr")
+    chunks = jobs.prepare(batching, batch.id)
+    with writing(batching.services.sessions) as session:
+        session.execute(update(BatchChunk).where(BatchChunk.seq == 0).values(attempts=batching.settings.max_attempts))
+    follow = [w for chunk in chunks for w in jobs.perform(batching, chunk)]
+    assert follow == [Work("finish", batch.id)]
+    jobs.finish(batching, batch.id)
+    with batching.services.sessions() as session:
+        finished = store.get_batch(session, batch.id)
+    assert (finished.state, finished.produced, finished.failed) == ("done", 2, 3)
+
+
+def test_an_unreadable_upload_fails_the_batch_with_its_reason(batching):
+    """A workbook of another kind: the batch fails as a whole and says why."""
+    batch = run(batching, "xlsx", filled_sheet(kind("certificate"), certificates(1)), "meeting-minutes")
+    assert batch.state == "failed" and "没有可识别的列名" in batch.problems[0]["message"]
+
+
+def test_json_rows_that_are_not_objects_or_reuse_a_number_fail_alone(batching):
+    """A string instead of an object, and a number supplied twice, fail their own rows only."""
+    payloads = certificates(3)
+    payloads[0]["number"] = payloads[2]["number"] = "中心党总支证〔2026〕7号"
+    batch = run(batching, "json", json.dumps([payloads[0], "不是对象", payloads[1], payloads[2]]).encode())
+    assert (batch.produced, batch.failed) == (2, 2)
+    listed = load_workbook(io.BytesIO(report(batching, batch)))["错误和提示"]
+    lines = [tuple(row) for row in listed.iter_rows(min_row=2, values_only=True)]
+    assert lines == [("第2份", "错误", None, "数据应为JSON对象（{…}）"),
+                     ("第4份", "错误", "证书编号", "编号已被使用，不能重复使用；留空则自动编号")]
+    assert sorted(d.serial for d in documents(batching)) == [1, 7]
+
+
+def test_formats_other_than_docx_are_refused_for_now(batching):
+    """The formats hook: only docx until PDF batches arrive."""
+    with pytest.raises(jobs.BatchInputError, match="不支持的格式"):
+        jobs.create(batching, kind("certificate"), "json", b"[]", "key:hr", formats=("pdf",))
+    assert batching.services.sessions().scalar(select(func.count()).select_from(Document)) == 0
