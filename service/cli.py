@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -12,6 +13,9 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from . import create_app, engine, pdf
+from .batch import jobs, local, queue
+from .batch.upload import UnsafeUpload, check_xlsx
+from .batch.writer import blank_sheet, filled_sheet
 from .catalog import Catalog, UnknownKind
 from .checks import unknown_paths
 from .documents import Invalid, services
@@ -210,6 +214,65 @@ def numbers_void(series: str, year: int, serial: int, reason: str) -> None:
     except NumberTaken:
         raise InputError("该编号已作废。") from None
     click.echo(f"已作废 {series}〔{year}〕{serial}号")
+
+
+@main.command()
+@click.argument("kind_id", metavar="KIND")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="输出的 .xlsx（默认：KIND.xlsx）")
+@click.option("--example", is_flag=True, help="把示例数据填作第1份文书（用于重新生成 examples/KIND.xlsx）")
+def sheet(kind_id: str, output: Path | None, example: bool) -> None:
+    """生成批量表格：中文列名（*为必填）、填写说明、下拉选项、日期格式和一行示例。"""
+    kind = _kind(kind_id)
+    target = output or Path(f"{kind.id}.xlsx")
+    target.write_bytes(filled_sheet(kind, [kind.example()]) if example else blank_sheet(kind))
+    click.echo(f"已生成 {target}")
+
+
+@main.command("batch")
+@click.argument("kind_id", metavar="KIND")
+@click.argument("sheet_path", metavar="SHEET.xlsx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="文书压缩包（.zip）")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="错误报告（.xlsx）")
+@with_appcontext
+def batch_command(kind_id: str, sheet_path: Path, output: Path, report: Path | None) -> None:
+    """按填好的表格批量生成文书（在本进程内运行）；有未生成的行时以状态 2 退出。"""
+    kind, content = _kind(kind_id), sheet_path.read_bytes()
+    try:
+        check_xlsx(content)
+    except UnsafeUpload as unsafe:
+        raise InputError(unsafe.message) from None
+    batching = queue.batching(current_app)
+    record = jobs.create(batching, kind, "xlsx", content, "cli")
+    with click.progressbar(length=1, label="生成文书", show_pos=True) as bar:
+        finished = local.run(batching, record.id, lambda handled, total: _advance(bar, handled, total))
+    if finished.state == "failed":
+        raise InputError("；".join(problem["message"] for problem in finished.problems))
+    local.save(batching, record.id, output, report)
+    click.echo(f"共 {finished.total} 行：已生成 {finished.produced} 份（{output}），未生成 {finished.failed} 行，提示 {finished.warnings} 条。")
+    if finished.failed or finished.problems:
+        raise InputError(f"有 {finished.failed} 行未生成、{len(finished.problems)} 行未使用，"
+                         + (f"详见错误报告 {report}。" if report else "用 --report 文件名 可得到错误报告。"))
+
+
+def _advance(bar, handled: int, total: int) -> None:
+    """Move the progress bar to `handled` of `total` rows."""
+    bar.length = max(total, 1)
+    bar.update(handled - bar.pos)
+
+
+@main.command()
+@click.option("--threads", type=int, help="处理线程数（默认 DOCGEN_WORKER_THREADS，即 1）")
+@with_appcontext
+def worker(threads: int | None) -> None:
+    """启动任务处理进程（huey consumer）处理批量任务；本机已有一个在运行时退出。"""
+    app = current_app._get_current_object()
+    if threads:
+        app.config["WORKER_THREADS"] = threads
+    if queue.worker_lock(app) is None:
+        raise InputError("本机已有任务处理进程在运行（docgen serve 内置的，或另一个 docgen worker）。")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    click.echo(f"任务处理进程已启动（{app.config['WORKER_THREADS']} 个线程），按 Ctrl+C 停止。")
+    queue.consumer(app).run()
 
 
 @main.command()

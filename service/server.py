@@ -8,6 +8,7 @@ import click
 from gunicorn.app.base import BaseApplication
 
 from . import create_app
+from .batch.queue import start_embedded
 from .api.auth import keys_configured
 
 
@@ -24,8 +25,10 @@ class Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        """Each worker builds its own app (its own database connections)."""
-        return create_app()
+        """Each worker builds its own app; the first to take the machine's worker lock also runs the batch consumer."""
+        app = create_app()
+        start_embedded(app)
+        return app
 
 
 def is_loopback(host: str) -> bool:

@@ -1,0 +1,55 @@
+"""docgen sheet and docgen batch: blank and example sheets, a batch run here with its zip and report."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from service.batch.reader import Reading
+from service.batch.writer import filled_sheet
+from service.cli import main
+
+from .conftest import certificates, kind, layout
+
+
+@pytest.fixture
+def runner(tmp_path, monkeypatch):
+    """A CLI runner whose app uses a fresh instance folder."""
+    monkeypatch.setenv("DOCGEN_INSTANCE_PATH", str(tmp_path / "instance"))
+    return CliRunner()
+
+
+def test_sheet_writes_the_blank_or_the_example_workbook(tmp_path, runner):
+    """docgen sheet KIND -o FILE; with --example the example is document 1 (as in examples/)."""
+    blank, example = tmp_path / "blank.xlsx", tmp_path / "example.xlsx"
+    assert runner.invoke(main, ["sheet", "policy", "-o", str(blank)]).exit_code == 0
+    assert runner.invoke(main, ["sheet", "policy", "--example", "-o", str(example)]).exit_code == 0
+    assert load_workbook(blank)["规章制度"]["A2"].value == "示例"
+    assert [d.key for d in Reading(layout("policy"), blank.read_bytes(), 10)] == []
+    assert [d.key for d in Reading(layout("policy"), example.read_bytes(), 10)] == ["1"]
+
+
+def test_batch_writes_the_zip_and_the_report_and_exits_2_on_failed_rows(tmp_path, runner):
+    """Five rows, one bad: four documents in the zip, the bad row in the report, status 2 with counts."""
+    payloads = certificates(5)
+    payloads[3]["honour"] = "劳动模范"
+    sheet, out, report = tmp_path / "名单.xlsx", tmp_path / "证书.zip", tmp_path / "错误报告.xlsx"
+    sheet.write_bytes(filled_sheet(kind("certificate"), payloads))
+    result = runner.invoke(main, ["batch", "certificate", str(sheet), "-o", str(out), "--report", str(report)])
+    assert result.exit_code == 2, result.output
+    assert "已生成 4 份" in result.output and "未生成 1 行" in result.output
+    assert len(zipfile.ZipFile(out).namelist()) == 4
+    marked = load_workbook(io.BytesIO(report.read_bytes()))["荣誉证书"]["E2"]
+    assert marked.value == "劳动模范" and "应为以下之一" in marked.comment.text
+
+
+def test_batch_refuses_a_file_that_is_no_workbook(tmp_path, runner):
+    """Not an .xlsx: status 2 and the reason, no traceback."""
+    sheet = tmp_path / "名单.xlsx"
+    sheet.write_bytes(b"name,date\n")
+    result = runner.invoke(main, ["batch", "certificate", str(sheet), "-o", str(tmp_path / "x.zip")])
+    assert result.exit_code == 2 and "不是 Excel" in result.output and "Traceback" not in result.output
