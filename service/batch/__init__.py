@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .jobs import Batching, Settings
-from .queue import Queue
-
 DEFAULTS = {
     "QUEUE_URL": None,
     "QUEUE_NAME": "docgen",
@@ -25,6 +22,9 @@ DEFAULTS = {
 
 def init_app(app: Flask) -> None:
     """Batch settings (DOCGEN_* overrides kept), the steps' services and the task queue."""
+    from .jobs import Batching, Settings  # imported here: the upload check alone needs none of it
+    from .queue import Queue
+
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     app.extensions["docgen-batch"] = Batching(app.extensions["docgen"], Settings.from_config(app.config))

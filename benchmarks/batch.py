@@ -1,0 +1,150 @@
+"""Batch figures: a 10,000-row certificate sheet to a zip, a plain docxtpl loop, and a zip bomb refused.
+
+Run: python -m benchmarks.batch [--rows 10000] [--sample 200] [--folder DIR]
+Each measured job runs in its own process, so its peak memory is its own: `docgen batch` (which
+runs the whole job in-process: read, validate, number, render, record, zip) is timed from start
+to exit; peak RSS is the sum of this process's and the batch process's maximum RSS. A plain
+docxtpl loop over the same rows (read with openpyxl, render, save each file, zip them) is timed
+on a sample of rows and extrapolated. Targets on a 2-core machine: <= 15 s, <= 250 MB, >= 20x;
+the zip bomb (a 1 MB .xlsx whose sharedStrings.xml inflates to 1 GB) refused in < 1 s, < 50 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+NAMES = "王喆 陈堃 林赟 欧阳思琪 马骏 李静怡 郑昊 周堃 孙悦 刘赟".split()
+BOMB_BYTES = 1024 * 1024 * 1024
+
+
+def child(args: list[str], env: dict | None = None) -> tuple[float, float, str]:
+    """Run a process to its end: seconds taken, its peak RSS in MB, its output."""
+    start = time.perf_counter()
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+    output = process.stdout.read().decode()
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{args[:3]} failed:\n{output}")
+    return time.perf_counter() - start, usage.ru_maxrss / 1024, output
+
+
+def make_sheet(path: Path, rows: int) -> None:
+    """Write the certificate sheet of `rows` different people (in a child process of its own)."""
+    from service.batch.writer import filled_sheet
+    from service.catalog import Catalog
+
+    kind = Catalog().get("certificate")
+    example = kind.example()
+    payloads = [{**example, "recipient": f"{NAMES[n % len(NAMES)]}{n}"} for n in range(rows)]
+    path.write_bytes(filled_sheet(kind, payloads))
+
+
+def docxtpl_loop(sheet: Path, sample: int, folder: Path) -> None:
+    """The plain way: read rows with openpyxl, render each with docxtpl, save it, zip them; prints s/row."""
+    from docxtpl import DocxTemplate
+    from openpyxl import load_workbook
+
+    from service.catalog import Catalog
+    from service.engine.environment import make_environment
+
+    kind, environment = Catalog().get("certificate"), make_environment()
+    start = time.perf_counter()
+    rows = load_workbook(sheet, read_only=True)["荣誉证书"].iter_rows(min_row=2, max_row=sample + 1, values_only=True)
+    with zipfile.ZipFile(folder / "docxtpl.zip", "w") as archive:
+        for n, row in enumerate(rows):
+            data = {"recipient": row[2], "unit": row[3] or "", "honour": row[4], "period": row[5], "deed": row[6],
+                    "issuer": "中心党总支", "date": row[8].date().isoformat(), "number": f"中心党总支证〔2026〕{n + 1}号"}
+            document = DocxTemplate(str(kind.template_path))
+            document.render(kind.context(data), jinja_env=environment, autoescape=True)
+            path = folder / f"{n}.docx"
+            document.save(path)
+            archive.write(path, path.name)
+    print((time.perf_counter() - start) / sample)
+
+
+def make_bomb(path: Path) -> None:
+    """A valid-looking .xlsx whose sharedStrings.xml inflates to 1 GB."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as strings:
+            block = b"<si><t>a</t></si>" * 65536
+            for _ in range(BOMB_BYTES // len(block)):
+                strings.write(block)
+
+
+def refuse_bomb(path: Path) -> None:
+    """Check the bomb as an upload is checked; prints the seconds the refusal took."""
+    from service.batch.upload import UnsafeUpload, check_xlsx
+
+    data = path.read_bytes()
+    before, start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.perf_counter()
+    try:
+        check_xlsx(data)
+    except UnsafeUpload:
+        grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+        print(time.perf_counter() - start, grown)
+        return
+    raise SystemExit("the bomb was accepted")
+
+
+def measure(rows: int, sample: int, folder: Path) -> None:
+    """Run every measurement and print the figures against the targets."""
+    me = [sys.executable, "-m", "benchmarks.batch"]
+    sheet, out, bomb = folder / "certificates.xlsx", folder / "certificates.zip", folder / "bomb.xlsx"
+    child([*me, "--make-sheet", str(sheet), "--rows", str(rows)])
+    env = {"DOCGEN_INSTANCE_PATH": str(folder / "instance"), "DOCGEN_EMBEDDED_WORKER": "false"}
+    seconds, batch_mb, output = child([str(BIN / "docgen"), "batch", "certificate", str(sheet), "-o", str(out)], env)
+    made = len(zipfile.ZipFile(out).namelist())
+    mine_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    _, _, per_row = child([*me, "--docxtpl", str(sheet), "--sample", str(sample), "--folder", str(folder)])
+    baseline = float(per_row) * rows
+    child([*me, "--make-bomb", str(bomb)])
+    _, bomb_mb, refusal = child([*me, "--refuse-bomb", str(bomb)])
+    bomb_seconds, bomb_grown = (float(figure) for figure in refusal.split())
+    print(output.strip().splitlines()[-1])
+    print(f"batch: {rows} rows -> {made} documents in {seconds:.1f} s (target <= 15 s)")
+    print(f"peak RSS: {batch_mb + mine_mb:.0f} MB = batch process {batch_mb:.0f} MB + this process {mine_mb:.0f} MB (target <= 250 MB)")
+    print(f"docxtpl loop: {float(per_row) * 1000:.1f} ms/row on {sample} rows -> {baseline:.0f} s for {rows}; ratio {baseline / seconds:.1f}x (target >= 20x)")
+    print(f"zip bomb ({bomb.stat().st_size / 1e6:.1f} MB file, {BOMB_BYTES >> 20} MB inflated): refused in "
+          f"{bomb_seconds * 1000:.1f} ms; peak RSS of the checking process {bomb_mb:.0f} MB, "
+          f"of which the check itself {bomb_grown:.1f} MB (target < 1 s, < 50 MB)")
+
+
+def main() -> None:
+    """Measure, or (called by the measurement) do one job in this process."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--sample", type=int, default=200, help="rows the docxtpl loop is timed on")
+    parser.add_argument("--folder", type=Path, help="where files go (default: a temporary folder on disk)")
+    jobs = parser.add_mutually_exclusive_group()
+    for job in ("--make-sheet", "--docxtpl", "--make-bomb", "--refuse-bomb"):
+        jobs.add_argument(job, type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.make_sheet:
+        make_sheet(args.make_sheet, args.rows)
+    elif args.docxtpl:
+        docxtpl_loop(args.docxtpl, args.sample, args.folder)
+    elif args.make_bomb:
+        make_bomb(args.make_bomb)
+    elif args.refuse_bomb:
+        refuse_bomb(args.refuse_bomb)
+    elif args.folder:
+        measure(args.rows, args.sample, args.folder)
+    else:
+        with tempfile.TemporaryDirectory(dir=Path.home()) as folder:
+            measure(args.rows, args.sample, Path(folder))
+
+
+if __name__ == "__main__":
+    main()
