@@ -42,6 +42,8 @@ def _adapt(node: dict, field: Any) -> dict:
     if isinstance(field, fields.Nested):
         field = field.schema
     node = {**node, **_widget(node, field)}
+    if node.get("type") != "string" and node.get("maxLength") == 0:
+        del node["maxLength"]  # the "" that an empty non-text input means is sent as ""; no limit to show
     if isinstance(field, Schema):
         by_key = {child.data_key or name: child for name, child in field.fields.items()}
         node["properties"] = {
