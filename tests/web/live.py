@@ -21,11 +21,14 @@ CHROMIUM_ARGS = [
 
 
 class LiveServer:
-    """create_app on its own instance folder, served by werkzeug on 127.0.0.1 and a free port."""
+    """create_app on its own instance folder, served by werkzeug on 127.0.0.1 and a free port.
+
+    Batches run in the request that starts them (Huey's immediate mode): no consumer to start.
+    """
 
     def __init__(self, instance_path: Path, **config):
         """Build the app and bind the port; serving starts on __enter__."""
-        self.app = create_app({"INSTANCE_PATH": str(instance_path), **config})
+        self.app = create_app({"INSTANCE_PATH": str(instance_path), "QUEUE_URL": "immediate:", **config})
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
