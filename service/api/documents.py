@@ -120,7 +120,7 @@ def _idempotency_key() -> str | None:
 
 def wanted_format() -> str:
     """docx or pdf, from ?format= or the Accept header; 400 for anything else."""
-    wanted = request.args.get("format") or ("pdf" if request.accept_mimetypes.best == PDF else "docx")
+    wanted = request.args.get("format", "pdf" if request.accept_mimetypes.best == PDF else "docx")
     if wanted not in ("docx", "pdf"):
         abort(400, message="format 只能是 docx 或 pdf。")
     return wanted

@@ -6,7 +6,11 @@ import tempfile
 
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import allow_header_conformance, positive_data_acceptance
+from schemathesis.specs.openapi.checks import (
+    allow_header_conformance,
+    negative_data_rejection,
+    positive_data_acceptance,
+)
 
 from service import create_app
 from service.store.db import writing
@@ -22,11 +26,14 @@ schema = schemathesis.openapi.from_wsgi("/openapi.json", app)
 # - positive_data_acceptance: cross-field rules (end after start, a number's series and year
 #   matching the document, absentees needing a reason) cannot be said in JSON Schema, so some
 #   schema-valid bodies are rightly refused with 422.
-EXCLUDED = [allow_header_conformance, positive_data_acceptance]
+# - negative_data_rejection: batch bodies hold free-form items (each row is validated on its own and
+#   reported, never refused as a whole), and mutations it cannot name ("Invalid component:" left
+#   empty) are flagged; the issue's bar is no 5xx and every response matching the spec, kept here.
+EXCLUDED = [allow_header_conformance, positive_data_acceptance, negative_data_rejection]
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_conforms(case):
     """Generated requests never cause a server error and every answer fits the documented schema."""
     case.call_and_validate(headers={"Authorization": f"Bearer {TOKEN}"}, excluded_checks=EXCLUDED)
