@@ -19,7 +19,7 @@ from .batch.writer import blank_sheet, filled_sheet
 from .catalog import Catalog, UnknownKind
 from .checks import unknown_paths
 from .documents import Invalid, services
-from .renditions import renditions
+from .renditions import of_batch, renditions
 from .store import db, keys, numbering
 from .store.errors import CounterConflict, NumberTaken
 
@@ -233,8 +233,9 @@ def sheet(kind_id: str, output: Path | None, example: bool) -> None:
 @click.argument("sheet_path", metavar="SHEET.xlsx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="文书压缩包（.zip）")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="错误报告（.xlsx）")
+@click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path), help="全部文书合并为一个 PDF（按行顺序，一次打印）")
 @with_appcontext
-def batch_command(kind_id: str, sheet_path: Path, output: Path, report: Path | None) -> None:
+def batch_command(kind_id: str, sheet_path: Path, output: Path, report: Path | None, pdf_path: Path | None) -> None:
     """按填好的表格批量生成文书（在本进程内运行）；有未生成的行时以状态 2 退出。"""
     kind, content = _kind(kind_id), sheet_path.read_bytes()
     try:
@@ -248,10 +249,25 @@ def batch_command(kind_id: str, sheet_path: Path, output: Path, report: Path | N
     if finished.state == "failed":
         raise InputError("；".join(problem["message"] for problem in finished.problems))
     local.save(batching, record.id, output, report)
+    if pdf_path is not None and finished.produced:
+        pdf_path.write_bytes(_batch_pdf(record.id))
     click.echo(f"共 {finished.total} 行：已生成 {finished.produced} 份（{output}），未生成 {finished.failed} 行，提示 {finished.warnings} 条。")
     if finished.failed or finished.problems:
         raise InputError(f"有 {finished.failed} 行未生成、{len(finished.problems)} 行未使用，"
                          + (f"详见错误报告 {report}。" if report else "用 --report 文件名 可得到错误报告。"))
+
+
+def _batch_pdf(batch_id: str) -> bytes:
+    """The combined PDF of a batch, or a clear error."""
+    converter = renditions()
+    if converter is None:
+        raise InputError("未安装 LibreOffice，无法输出 PDF；文书压缩包已生成。")
+    try:
+        return of_batch(converter, services(), batch_id)
+    except pdf.PdfError as error:
+        raise InputError(error.message) from None
+    finally:
+        converter.converter().close()
 
 
 def _advance(bar, handled: int, total: int) -> None:

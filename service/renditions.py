@@ -9,6 +9,7 @@ from flask import Flask, current_app
 
 from . import pdf
 from .pdf.worker import office_binary
+from .store import batches
 
 
 class Renditions:
@@ -26,14 +27,35 @@ class Renditions:
                 self._converter = pdf.pool_from_config(self._config)
             return self._converter
 
-    def pdf_of(self, storage, record, docx: bytes) -> bytes:
+    def pdf_of(self, storage, record, docx: bytes | None = None) -> bytes:
         """The record's PDF, converting and storing it the first time; raises pdf.PdfError."""
-        key = record.file_key.rsplit(".", 1)[0] + ".pdf"
+        return self._pdf_for(storage, record.file_key, docx)
+
+    def combined(self, storage, file_keys: list[str], target: str) -> bytes:
+        """One PDF of several documents in the given order (one print job), kept at `target`."""
+        if storage.exists(target):
+            return storage.get(target)
+        content = pdf.merge_pdfs(self._pdf_for(storage, key) for key in file_keys)
+        storage.put(target, content)
+        return content
+
+    def _pdf_for(self, storage, file_key: str, docx: bytes | None = None) -> bytes:
+        """The PDF stored beside a .docx, made from it the first time."""
+        key = file_key.rsplit(".", 1)[0] + ".pdf"
         if storage.exists(key):
             return storage.get(key)
-        content = self.converter().convert(docx)
+        content = self.converter().convert(docx if docx is not None else storage.get(file_key))
         storage.put(key, content)
         return content
+
+
+def of_batch(converter: Renditions, services, batch_id: str) -> bytes:
+    """One PDF of a batch's documents in row order (kept for later); LookupError if it made none."""
+    with services.sessions() as session:
+        keys = [key for _, _, key in batches.documents_in_order(session, batch_id)]
+    if not keys:
+        raise LookupError(f"batch {batch_id} made no documents")
+    return converter.combined(services.storage, keys, f"batches/{batch_id}/combined.pdf")
 
 
 def available(config: Mapping) -> bool:

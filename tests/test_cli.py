@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 from pathlib import Path
 
 import docx
@@ -12,6 +13,7 @@ from click.testing import CliRunner
 
 from service import create_app
 from service.cli import main
+from service.pdf.worker import office_binary
 
 from .engine.conftest import make_template
 
@@ -156,3 +158,14 @@ def test_template_variable_the_schema_lacks_fails_start_up(tmp_path, monkeypatch
     monkeypatch.setattr(catalog.Kind, "template", property(patched))
     with pytest.raises(Exception, match="no_such_value"):
         create_app({"TESTING": True, "INSTANCE_PATH": tmp_path / "i"})
+
+
+@pytest.mark.skipif(office_binary() is None, reason="LibreOffice (soffice) is not installed; .ci/run installs it")
+@pytest.mark.timeout(300)
+def test_render_pdf_writes_a_one_page_certificate(tmp_path, runner):
+    """docgen render --pdf writes the PDF of the recorded document."""
+    out = tmp_path / "c.pdf"
+    result = runner.invoke(main, ["render", "certificate", str(EXAMPLES / "certificate.json"), "--pdf", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
+    assert "Pages:           1" in info and "841.89 x 595" in info

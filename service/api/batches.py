@@ -16,6 +16,7 @@ from flask import current_app, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
+from .. import pdf
 from ..batch import archive, jobs, queue, webhook
 from ..batch.paths import report_key
 from ..batch.upload import UnsafeUpload, check_xlsx
@@ -25,7 +26,8 @@ from ..documents import services
 from ..store import batches as store
 from ..store.batches import Work
 from .auth import caller, require
-from .documents import download
+from ..renditions import of_batch, renditions
+from .documents import PDF, download
 from .kinds import kind_or_404
 from .problems import documented
 
@@ -206,6 +208,29 @@ class BatchArchive(MethodView):
         response = download(archive.of_batch(services(), batch.id), f"{title}-{batch.id[:8]}.zip")
         response.mimetype = ZIP
         return response
+
+
+@blp.route("/batches/<batch_id>/pdf")
+class BatchPdf(MethodView):
+    """A finished batch's documents as one PDF."""
+
+    @require("read")
+    @blp.doc(responses={"200": {"description": "全部文书合并为一个 PDF（按行顺序，可一次打印）", "content": {PDF: BINARY}}})
+    @documented(blp, 401, 403, 404, 409, 429, 503)
+    def get(self, batch_id: str):
+        """Download a finished batch's documents merged into one PDF, in row order, for one print job."""
+        batch = finished_or_409(batch_id)
+        converter = renditions()
+        if converter is None:
+            abort(503, message="本服务未安装 PDF 转换组件；文书压缩包可照常下载。")
+        try:
+            content = of_batch(converter, services(), batch.id)
+        except LookupError:
+            abort(409, message="该批量任务没有生成任何文书。")
+        except pdf.PdfError as error:
+            abort(503, message=error.message, headers={"Retry-After": str(error.retry_after)})
+        title = services().catalog.get(batch.kind).title
+        return download(content, f"{title}-{batch.id[:8]}.pdf")
 
 
 @blp.route("/batches/<batch_id>/report")

@@ -71,7 +71,8 @@ def form(kind_id: str):
 @bp.get("/batches")
 def batches():
     """Batch generation from a filled Excel sheet."""
-    return render_template("batches.html", kinds=kinds(), available=has_route(current_app, BATCHES_URL))
+    return render_template("batches.html", kinds=kinds(), available=has_route(current_app, BATCHES_URL),
+                           pdf="docgen-pdf" in current_app.extensions)
 
 
 @bp.get("/history")

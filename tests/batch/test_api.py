@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 import threading
 import time
 import zipfile
@@ -15,6 +16,7 @@ from openpyxl import load_workbook
 from service import create_app
 from service.batch import queue
 from service.batch.writer import filled_sheet
+from service.pdf.worker import office_binary
 from service.store.db import writing
 from service.store.keys import create_key
 
@@ -144,3 +146,20 @@ def test_results_wait_for_the_batch_and_one_embedded_consumer_runs_it(tmp_path):
         time.sleep(0.1)
     assert client.get(location).json["done"] == 3
     app.extensions["docgen-worker"][1].stop(graceful=True)
+
+
+@pytest.mark.skipif(office_binary() is None, reason="LibreOffice (soffice) is not installed; .ci/run installs it")
+@pytest.mark.timeout(300)
+def test_combined_pdf_holds_every_document_in_row_order(app, client):
+    """GET …/pdf merges the batch's certificates into one PDF, one page each, in row order."""
+    people = ["张喆", "李堃", "王赟"]
+    documents = [{**row, "recipient": name} for row, name in zip(certificates(3), people)]
+    created = client.post("/api/v1/batches/certificate", json=documents)
+    assert created.status_code == 202
+    response = client.get(created.headers["Location"] + "/pdf")
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert response.mimetype == "application/pdf"
+    pages = subprocess.run(["pdftotext", "-layout", "-", "-"], input=response.data, capture_output=True, check=True).stdout.decode()
+    texts = pages.split("\f")
+    assert [next(name for name in people if name in text) for text in texts if text.strip()] == people
+    app.extensions["docgen-pdf"].converter().close()

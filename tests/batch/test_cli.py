@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import subprocess
 import zipfile
 
 import pytest
@@ -12,6 +13,7 @@ from openpyxl import load_workbook
 from service.batch.reader import Reading
 from service.batch.writer import filled_sheet
 from service.cli import main
+from service.pdf.worker import office_binary
 
 from .conftest import certificates, kind, layout
 
@@ -53,3 +55,16 @@ def test_batch_refuses_a_file_that_is_no_workbook(tmp_path, runner):
     sheet.write_bytes(b"name,date\n")
     result = runner.invoke(main, ["batch", "certificate", str(sheet), "-o", str(tmp_path / "x.zip")])
     assert result.exit_code == 2 and "不是 Excel" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.skipif(office_binary() is None, reason="LibreOffice (soffice) is not installed; .ci/run installs it")
+@pytest.mark.timeout(300)
+def test_batch_writes_one_combined_pdf(tmp_path, runner):
+    """docgen batch … --pdf OUT.pdf merges every document, one certificate a page, in row order."""
+    sheet = tmp_path / "名单.xlsx"
+    sheet.write_bytes(filled_sheet(kind("certificate"), certificates(3)))
+    out = tmp_path / "out.pdf"
+    result = runner.invoke(main, ["batch", "certificate", str(sheet), "-o", str(tmp_path / "o.zip"), "--pdf", str(out)])
+    assert result.exit_code == 0, result.output
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
+    assert "Pages:           3" in info

@@ -18,6 +18,7 @@ const bar = document.getElementById('batch-progress')
 const statusLine = document.getElementById('batch-status')
 const archiveLink = document.getElementById('archive-link')
 const reportLink = document.getElementById('report-link')
+const pdfLink = document.getElementById('pdf-link')
 
 /** Point the blank-sheet link at the chosen kind. */
 function updateSheetLink () {
@@ -83,11 +84,15 @@ function counts (state, total, done, failed, percentage) {
   return state === 'failed' ? '表格无法读取，请检查文件后重新上传。' : '正在读取表格…'
 }
 
-/** The download links of a finished batch: the zip when some succeeded, the report when some failed. */
+/** The download links of a finished batch: the zip and combined PDF when some succeeded, the report when some failed. */
 function showResults (url, { done, failed }) {
   archiveLink.href = `${url}/archive`
   reportLink.href = `${url}/report`
   archiveLink.hidden = !done
+  if (pdfLink) {
+    pdfLink.href = `${url}/pdf`
+    pdfLink.hidden = !done
+  }
   reportLink.hidden = !failed
   if (failed) statusLine.append(el('span', {}, '。请下载错误报告，按提示修改有误的行后重新上传。'))
 }
