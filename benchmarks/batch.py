@@ -12,7 +12,6 @@ the zip bomb (a 1 MB .xlsx whose sharedStrings.xml inflates to 1 GB) refused in 
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import resource
 import subprocess

@@ -26,6 +26,7 @@ def create_app(config: Mapping | None = None) -> Flask:
 
     from . import api, batch, documents, renditions, web
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     documents.init_app(app)
     renditions.init_app(app)
     batch.init_app(app)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, current_app, g, render_template, session
+from flask import Blueprint, abort, current_app, g, render_template, session
 from werkzeug.exceptions import HTTPException, NotFound
 
 from ..api.auth import SESSION_KEY, caller
@@ -19,7 +19,6 @@ bp.after_request(page_headers)
 
 WORD = {"id": "docx", "label": "Word（.docx）", "accept": DOCX}
 PDF = {"id": "pdf", "label": "PDF", "accept": "application/pdf"}
-BATCHES_URL = "/api/v1/batches"
 
 
 @bp.before_request
@@ -71,8 +70,7 @@ def form(kind_id: str):
 @bp.get("/batches")
 def batches():
     """Batch generation from a filled Excel sheet."""
-    return render_template("batches.html", kinds=kinds(), available=has_route(current_app, BATCHES_URL),
-                           pdf="docgen-pdf" in current_app.extensions)
+    return render_template("batches.html", kinds=kinds(), pdf="docgen-pdf" in current_app.extensions)
 
 
 @bp.get("/history")
@@ -91,6 +89,3 @@ def output_formats() -> list[dict]:
     return [WORD, PDF] if "docgen-pdf" in current_app.extensions else [WORD]
 
 
-def has_route(app: Flask, prefix: str) -> bool:
-    """True when some URL of the app starts with `prefix`."""
-    return any(rule.rule.startswith(prefix) for rule in app.url_map.iter_rules())

@@ -8,9 +8,6 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from service.web.views import BATCHES_URL, has_route
-
-from . import fake_batches
 from .formpage import control, open_form
 from .live import LiveServer, launch
 
@@ -18,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 LAPTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def seed(page) -> None:
@@ -39,10 +37,10 @@ def form_with_errors(page) -> None:
 
 
 def batch_run(page) -> None:
-    """A certificate sheet uploaded and followed to the end (the example sheet, or any bytes for the stand-in)."""
+    """The example certificate sheet uploaded and followed to the end."""
     sheet = ROOT / "examples" / "certificate.xlsx"
     page.get_by_label("文书种类", exact=True).select_option("certificate")
-    upload = {"name": "月度之星.xlsx", "mimeType": fake_batches.XLSX, "buffer": sheet.read_bytes() if sheet.exists() else b""}
+    upload = {"name": "月度之星.xlsx", "mimeType": XLSX, "buffer": sheet.read_bytes()}
     page.get_by_label("Excel 文件（.xlsx）", exact=True).set_input_files(files=[upload])
     page.get_by_role("button", name="上传并开始生成").click()
     page.get_by_role("link", name="下载全部文书（.zip）").wait_for(timeout=60_000)
@@ -64,10 +62,7 @@ def shoot(browser, base_url: str, name: str, path: str, viewport: dict, prepare=
 def main() -> None:
     """Start the app on a scratch instance, seed it and take the screenshots."""
     with tempfile.TemporaryDirectory() as instance, sync_playwright() as playwright:
-        server = LiveServer(Path(instance))
-        if not has_route(server.app, BATCHES_URL):
-            server.app.register_blueprint(fake_batches.bp)  # until the batch API (issue 6) lands
-        with server as live:
+        with LiveServer(Path(instance)) as live:
             take_all(playwright, live.url)
 
 

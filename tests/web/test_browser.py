@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from service.web.views import BATCHES_URL, has_route
 
 from .formpage import control, notes, open_form, submit_for_download
 
@@ -192,8 +191,6 @@ def test_history_downloads_again_and_copies_into_a_new_form(page, live):
 def test_batch_upload_runs_to_the_zip(page, live):
     """Upload a filled sheet, follow the progress and download the zip of documents."""
     sheet = EXAMPLES / "certificate.xlsx"
-    if not has_route(live.app, BATCHES_URL):
-        pytest.skip(f"the batch API ({BATCHES_URL}, issue 6) is not in this build yet")
     if not sheet.exists():
         pytest.skip(f"no filled example sheet at {sheet} yet")
     page.goto("/batches")
