@@ -27,14 +27,11 @@ from ..store import batches as store
 from ..store.batches import Work
 from .auth import caller, require
 from ..renditions import of_batch, renditions
-from .documents import PDF, download
+from .documents import FILE, PDF, XLSX, ZIP, download
 from .kinds import kind_or_404
 from .problems import documented
 
 blp = Blueprint("batches", __name__, url_prefix="/api/v1", description="批量生成：Excel 表格或 JSON 数组")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ZIP = "application/zip"
-BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 
 class BatchSchema(ma.Schema):
@@ -199,15 +196,13 @@ class BatchArchive(MethodView):
     """A finished batch's documents."""
 
     @require("read")
-    @blp.doc(responses={"200": {"description": "文书压缩包（按行顺序，文件名按各种文书的命名规则）", "content": {ZIP: BINARY}}})
+    @blp.doc(responses={"200": {"description": "文书压缩包（按行顺序，文件名按各种文书的命名规则）", "content": {ZIP: FILE}}})
     @documented(blp, 401, 403, 404, 409, 429)
     def get(self, batch_id: str):
         """Download the zip of a finished batch's documents."""
         batch = finished_or_409(batch_id)
         title = services().catalog.get(batch.kind).title
-        response = download(archive.of_batch(services(), batch.id), f"{title}-{batch.id[:8]}.zip")
-        response.mimetype = ZIP
-        return response
+        return download(archive.of_batch(services(), batch.id), f"{title}-{batch.id[:8]}.zip")
 
 
 @blp.route("/batches/<batch_id>/pdf")
@@ -215,7 +210,7 @@ class BatchPdf(MethodView):
     """A finished batch's documents as one PDF."""
 
     @require("read")
-    @blp.doc(responses={"200": {"description": "全部文书合并为一个 PDF（按行顺序，可一次打印）", "content": {PDF: BINARY}}})
+    @blp.doc(responses={"200": {"description": "全部文书合并为一个 PDF（按行顺序，可一次打印）", "content": {PDF: FILE}}})
     @documented(blp, 401, 403, 404, 409, 429, 503)
     def get(self, batch_id: str):
         """Download a finished batch's documents merged into one PDF, in row order, for one print job."""
@@ -238,15 +233,13 @@ class BatchReport(MethodView):
     """A finished batch's error report."""
 
     @require("read")
-    @blp.doc(responses={"200": {"description": "错误报告（未生成的行，错误单元格标红并附批注；另列提示）", "content": {XLSX: BINARY}}})
+    @blp.doc(responses={"200": {"description": "错误报告（未生成的行，错误单元格标红并附批注；另列提示）", "content": {XLSX: FILE}}})
     @documented(blp, 401, 403, 404, 409, 429)
     def get(self, batch_id: str):
         """Download a finished batch's error report (.xlsx): fix it and upload it again as it is."""
         batch = finished_or_409(batch_id)
         title = services().catalog.get(batch.kind).title
-        response = download(services().storage.get(report_key(batch.id)), f"{title}-错误报告-{batch.id[:8]}.xlsx")
-        response.mimetype = XLSX
-        return response
+        return download(services().storage.get(report_key(batch.id)), f"{title}-错误报告-{batch.id[:8]}.xlsx")
 
 
 @blp.route("/kinds/<kind_id>/sheet")
@@ -254,11 +247,9 @@ class KindSheet(MethodView):
     """A kind's blank workbook."""
 
     @require("read")
-    @blp.doc(responses={"200": {"description": "空白表格：中文列名、填写说明、下拉选项和一行示例", "content": {XLSX: BINARY}}})
+    @blp.doc(responses={"200": {"description": "空白表格：中文列名、填写说明、下拉选项和一行示例", "content": {XLSX: FILE}}})
     @documented(blp, 401, 403, 404, 429)
     def get(self, kind_id: str):
         """Download the blank workbook of a kind, with help, drop-down lists and one example row."""
         kind = kind_or_404(kind_id)
-        response = download(blank_sheet(kind), f"{kind.title}-批量表格.xlsx")
-        response.mimetype = XLSX
-        return response
+        return download(blank_sheet(kind), f"{kind.title}-批量表格.xlsx")

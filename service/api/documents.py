@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 blp = Blueprint("documents", __name__, url_prefix="/api/v1/documents", description="生成与查询文书")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP = "application/zip"
+MEDIA_TYPES = {"docx": DOCX, "pdf": PDF, "xlsx": XLSX, "zip": ZIP}
 FILE = {"schema": {"type": "string", "format": "binary"}}
 FORMAT_PARAMETER = {
     "in": "query",
@@ -92,8 +95,8 @@ class ListArgs(ma.Schema):
 
 
 def download(content: bytes, filename: str, status: int = 200, headers: dict | None = None) -> Response:
-    """A file response with the Chinese name in RFC 6266 filename* and an ASCII fallback."""
-    response = Response(content, status=status, mimetype=PDF if filename.endswith(".pdf") else DOCX)
+    """A file response, typed by the name's extension, with the Chinese name in RFC 6266 filename*."""
+    response = Response(content, status=status, mimetype=MEDIA_TYPES[filename.rsplit(".", 1)[-1]])
     fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
     response.headers["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
     response.headers.update(headers or {})
