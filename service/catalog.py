@@ -77,9 +77,14 @@ class Kind:
         """The input's JSON Schema (draft 2020-12) with the Chinese titles."""
         return json_schema(self.module.Schema, self.title, self.summary)
 
+    @cached_property
+    def _validator(self) -> Any:
+        """One schema instance for every validation (marshmallow schemas keep no per-load state)."""
+        return self.schema()
+
     def check(self, payload: Any) -> Checked:
         """Validate a payload; every error at once, warnings only for valid data."""
-        data, errors = validate(self.schema(), payload)
+        data, errors = validate(self._validator, payload)
         if errors:
             return Checked(None, errors)
         return Checked(data, [], self.module.warnings(data))
