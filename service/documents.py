@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from .catalog import Catalog, Checked, Kind
 from .checks import unknown_paths
 from .engine import EngineError
-from .store import db, documents as records, migrate
+from .store import db, documents as records, migrate, packs
 from .store.errors import IdempotencyConflict, NumberTaken
 from .store.files import Storage, storage_from_url
-from .store.numbering import NextNumber, Number, NumberSource
+from .store.numbering import NextNumber, Number, NumberSource, Reserved
 
 
 class Invalid(Exception):
@@ -39,10 +39,11 @@ class Produced:
 
 @dataclass(frozen=True)
 class Request:
-    """One document to make: the caller's payload and, optionally, an idempotency key."""
+    """One document to make: the caller's payload, optionally an idempotency key and a number reserved for it."""
 
     payload: Any
     idempotency_key: str | None = None
+    reserved: Number | None = None
 
 
 Outcome = Produced | Invalid | NumberTaken | IdempotencyConflict | EngineError
@@ -63,7 +64,7 @@ class Services:
         if isinstance(outcome, Exception):
             raise outcome
         if outcome.content is None:
-            outcome.content = self.storage.get(outcome.record.file_key)
+            outcome.content = packs.read(self.storage, outcome.record)
         return outcome
 
     def produce_many(
@@ -75,13 +76,16 @@ class Services:
         would; an invalid payload, a taken number, an idempotency conflict or a template error
         is that request's outcome and does not stop the others. `also(session, outcomes)` runs
         in the same transaction (e.g. to record a batch chunk as done with its documents).
+        Documents whose number is known beforehand are rendered and stored before the write
+        transaction, so that only numbering and recording hold the lock.
         """
         checked = [kind.check(request.payload) for request in requests]
         pending = [
             records.Pending(new_document(kind, request, result, created_by), renderer(kind, result),
-                            number_source(kind, result.data))
+                            Reserved(request.reserved) if request.reserved else number_source(kind, result.data))
             for request, result in zip(requests, checked) if not result.errors
         ]
+        pending = records.render_early(self.storage, pending, failures=(EngineError,))
         with db.writing(self.sessions) as session:
             made = iter(records.create_documents(session, self.storage, pending, failures=(EngineError,)))
             outcomes = [Invalid(result.errors) if result.errors else produced(next(made)) for result in checked]

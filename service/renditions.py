@@ -1,4 +1,4 @@
-"""PDF renditions of recorded documents: converted once by the warm pool, stored beside the .docx."""
+"""PDF renditions of recorded documents: converted once by the warm pool, stored as documents/<id>.pdf."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from flask import Flask, current_app
 
 from . import pdf
 from .pdf.worker import office_binary
-from .store import batches
+from .store import batches, packs
 
 
 class Renditions:
@@ -28,34 +28,30 @@ class Renditions:
             return self._converter
 
     def pdf_of(self, storage, record, docx: bytes | None = None) -> bytes:
-        """The record's PDF, converting and storing it the first time; raises pdf.PdfError."""
-        return self._pdf_for(storage, record.file_key, docx)
+        """The record's PDF (documents/<id>.pdf), converting and storing it the first time; raises pdf.PdfError."""
+        key = f"documents/{record.id}.pdf"
+        if storage.exists(key):
+            return storage.get(key)
+        content = self.converter().convert(docx if docx is not None else packs.read(storage, record))
+        storage.put(key, content)
+        return content
 
-    def combined(self, storage, file_keys: list[str], target: str) -> bytes:
+    def combined(self, storage, records: list, target: str) -> bytes:
         """One PDF of several documents in the given order (one print job), kept at `target`."""
         if storage.exists(target):
             return storage.get(target)
-        content = pdf.merge_pdfs(self._pdf_for(storage, key) for key in file_keys)
+        content = pdf.merge_pdfs(self.pdf_of(storage, record) for record in records)
         storage.put(target, content)
-        return content
-
-    def _pdf_for(self, storage, file_key: str, docx: bytes | None = None) -> bytes:
-        """The PDF stored beside a .docx, made from it the first time."""
-        key = file_key.rsplit(".", 1)[0] + ".pdf"
-        if storage.exists(key):
-            return storage.get(key)
-        content = self.converter().convert(docx if docx is not None else storage.get(file_key))
-        storage.put(key, content)
         return content
 
 
 def of_batch(converter: Renditions, services, batch_id: str) -> bytes:
     """One PDF of a batch's documents in row order (kept for later); LookupError if it made none."""
     with services.sessions() as session:
-        keys = [key for _, _, key in batches.documents_in_order(session, batch_id)]
-    if not keys:
+        documents = batches.documents_in_order(session, batch_id)
+    if not documents:
         raise LookupError(f"batch {batch_id} made no documents")
-    return converter.combined(services.storage, keys, f"batches/{batch_id}/combined.pdf")
+    return converter.combined(services.storage, documents, f"batches/{batch_id}/combined.pdf")
 
 
 def available(config: Mapping) -> bool:

@@ -18,7 +18,7 @@ from .. import pdf
 from ..catalog import Catalog
 from ..renditions import renditions
 from ..documents import Invalid, services
-from ..store import documents as records
+from ..store import documents as records, packs
 from ..store.errors import IdempotencyConflict, NumberTaken
 from .problems import documented
 from .auth import caller, require
@@ -268,4 +268,4 @@ class DocumentFile(MethodView):
         """Download a generated document again, as .docx or PDF."""
         wanted = wanted_format()
         record = record_or_404(document_id)
-        return deliver(record, services().storage.get(record.file_key), wanted)
+        return deliver(record, packs.read(services().storage, record), wanted)

@@ -13,7 +13,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 
 from ..documents import Services
-from ..store import batches as store
+from ..store import batches as store, packs
 from ..store.files import Storage
 
 UTF8_NAMES = 0x800
@@ -66,14 +66,14 @@ def unique_names(names: Iterable[str]) -> list[str]:
     return found
 
 
-def stream(storage: Storage, files: list[tuple[str, str]]) -> Iterator[bytes]:
-    """The zip of (name, storage key) files, produced piece by piece, one file in memory at a time."""
+def stream(storage: Storage, names: list[str], files: list[packs.Located]) -> Iterator[bytes]:
+    """The zip of the stored files under these names, produced piece by piece, a pack in memory at a time."""
     pipe = _Pipe()
     with zipfile.ZipFile(pipe, "w", zipfile.ZIP_STORED) as archive:
-        for name, (_, key) in zip(unique_names(name for name, _ in files), files):
+        for name, content in zip(unique_names(names), packs.read_many(storage, files)):
             entry = zipfile.ZipInfo(name, FIXED_TIME)
             entry.flag_bits |= UTF8_NAMES
-            archive.writestr(entry, storage.get(key))
+            archive.writestr(entry, content)
             yield pipe.take()
     yield pipe.take()
 
@@ -81,5 +81,5 @@ def stream(storage: Storage, files: list[tuple[str, str]]) -> Iterator[bytes]:
 def of_batch(services: Services, batch_id: str) -> Iterator[bytes]:
     """The zip of a batch's documents, in row order."""
     with services.sessions() as session:
-        files = [(name, key) for _, name, key in store.documents_in_order(session, batch_id)]
-    return stream(services.storage, files)
+        documents = store.documents_in_order(session, batch_id)
+    return stream(services.storage, [document.filename for document in documents], documents)

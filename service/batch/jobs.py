@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..catalog import Kind
-from ..documents import Invalid, Outcome, Produced, Request, Services
+from ..documents import Invalid, Outcome, Produced, Request, Services, number_source
 from ..engine import EngineError
 from ..store import batches as store
 from ..store.db import writing
 from ..store.errors import NumberTaken
+from ..store.numbering import Number, register_numbers, void_numbers
 from ..store.batches import RowOutcome, Work
 from ..store.models import Batch, new_id
 from . import report, webhook
@@ -97,40 +98,35 @@ def create(batching: Batching, kind: Kind, source: str, content: bytes, created_
 
 
 def prepare(batching: Batching, batch_id: str) -> list[Work]:
-    """Read the upload into chunk inputs and record the chunks; a bad upload fails the batch."""
+    """Read the upload into numbered chunk inputs and record the chunks; a bad upload fails the batch.
+
+    Every row that will make a numbered document gets its number here, in row order, in the
+    transaction that records the chunks: chunks then render without waiting for the numbering
+    lock, so several workers make them at once.
+    """
     services, settings = batching.services, batching.settings
     with writing(services.sessions) as session:
         batch = store.claim_step(session, batch_id, "prepare", settings.lease)
     if batch is None:
         return []
+    kind = services.catalog.get(batch.kind)
     try:
         if batch.attempts > settings.max_attempts:
             raise BatchInputError("多次尝试仍无法读取上传的文件，请检查文件后重新上传")
-        sizes, problems = _write_chunks(batching, batch)
+        entries, problems = _entries(batch.source, kind, services.storage.get(upload_key(batch.id, batch.source)),
+                                     settings.max_documents)
+        entries = list(entries)
     except (BatchInputError, SheetError) as error:
         with writing(services.sessions) as session:
             store.end_batch(session, batch_id, "failed", [{"message": error.message}])
         return []
     with writing(services.sessions) as session:
-        store.start_chunks(session, batch_id, sizes, problems)
-    return [Work("chunk", batch_id, seq) for seq in range(len(sizes))] or [Work("finish", batch_id)]
-
-
-def _write_chunks(batching: Batching, batch: Batch) -> tuple[list[int], list[dict]]:
-    """Store the upload's rows in chunks; their sizes and the rows that belong to no document."""
-    services, settings = batching.services, batching.settings
-    content = services.storage.get(upload_key(batch.id, batch.source))
-    kind = services.catalog.get(batch.kind)
-    entries, problems = _entries(batch.source, kind, content, settings.max_documents)
-    sizes, chunk = [], []
-    for entry in entries:
-        chunk.append(entry)
-        if len(chunk) == settings.chunk_size:
-            sizes.append(_put_chunk(services, batch.id, len(sizes), chunk))
-            chunk = []
-    if chunk:
-        sizes.append(_put_chunk(services, batch.id, len(sizes), chunk))
-    return sizes, problems
+        _reserve_numbers(session, kind, entries)
+        chunks = [entries[start:start + settings.chunk_size] for start in range(0, len(entries), settings.chunk_size)]
+        for seq, chunk in enumerate(chunks):
+            services.storage.put(chunk_key(batch_id, seq), json.dumps(chunk, ensure_ascii=False).encode())
+        store.start_chunks(session, batch_id, [len(chunk) for chunk in chunks], problems)
+    return [Work("chunk", batch_id, seq) for seq in range(len(chunks))] or [Work("finish", batch_id)]
 
 
 def _entries(source: str, kind: Kind, content: bytes, limit: int) -> tuple[Iterator[dict], list[dict]]:
@@ -145,10 +141,29 @@ def _entries(source: str, kind: Kind, content: bytes, limit: int) -> tuple[Itera
     return rows, reading.problems
 
 
-def _put_chunk(services: Services, batch_id: str, seq: int, entries: list[dict]) -> int:
-    """Store one chunk's input; its row count."""
-    services.storage.put(chunk_key(batch_id, seq), json.dumps(entries, ensure_ascii=False).encode())
-    return len(entries)
+def _reserve_numbers(session, kind: Kind, entries: list[dict]) -> None:
+    """Register the number of every valid row of a numbered kind, in row order, into its entry.
+
+    A supplied number already issued or voided becomes the row's error instead.
+    """
+    if kind.numbering is None:
+        return
+    ready = []
+    for entry in entries:
+        checked = None if entry["errors"] else kind.check(entry["payload"])
+        if checked is not None and not checked.errors:
+            ready.append((entry, number_source(kind, checked.data)))
+    for (entry, _), number in zip(ready, register_numbers(session, [source for _, source in ready])):
+        if isinstance(number, NumberTaken):
+            entry["errors"] = [_taken(kind, number)]
+        else:
+            entry["number"] = [number.series, number.year, number.serial, number.text]
+
+
+def _taken(kind: Kind, taken: NumberTaken) -> dict:
+    """The row error for a supplied number that is already issued or voided."""
+    state = "作废" if taken.voided else "使用"
+    return {"path": kind.numbering.field, "message": f"编号已被{state}，不能重复使用；留空则自动编号"}
 
 
 def run_chunk(batching: Batching, batch_id: str, seq: int) -> list[Work]:
@@ -169,7 +184,11 @@ def run_chunk(batching: Batching, batch_id: str, seq: int) -> list[Work]:
 
 
 def _produce(services: Services, batch: Batch, kind: Kind, seq: int, entries: list[dict]) -> bool:
-    """Produce the rows read without cell errors; record every row's outcome with the documents."""
+    """Produce the rows read without errors; record every row's outcome with the documents.
+
+    A row that fails now although it was numbered (its template could not take the data) has its
+    number voided, so the register shows why the serial was never issued.
+    """
     ready = [entry for entry in entries if not entry["errors"]]
     unread = {entry["row"]: _unread_errors(kind, entry) for entry in entries if entry["errors"]}
     finished: list[bool] = []
@@ -177,12 +196,25 @@ def _produce(services: Services, batch: Batch, kind: Kind, seq: int, entries: li
     def record(session, outcomes: list[Outcome]) -> None:
         """Record the chunk's rows in the documents' transaction."""
         made = {entry["row"]: outcome for entry, outcome in zip(ready, outcomes)}
-        rows = [_outcome(entry["row"], made.get(entry["row"]), unread.get(entry["row"])) for entry in entries]
+        rows = [_outcome(kind, entry["row"], made.get(entry["row"]), unread.get(entry["row"])) for entry in entries]
+        _void_unused(session, [entry for entry in ready if not isinstance(made[entry["row"]], Produced)])
         finished.append(store.complete_chunk(session, batch.id, seq, rows))
 
-    requests = [Request(entry["payload"], row_key(batch.id, entry["row"])) for entry in ready]
+    requests = [Request(entry["payload"], row_key(batch.id, entry["row"]), _reserved(entry)) for entry in ready]
     services.produce_many(kind, requests, batch.created_by, also=record)
     return finished[0]
+
+
+def _reserved(entry: dict) -> Number | None:
+    """The number registered for this row when its sheet was read, if any."""
+    return Number(*entry["number"]) if "number" in entry else None
+
+
+def _void_unused(session, entries: list[dict]) -> None:
+    """Void the numbers registered for rows that made no document."""
+    numbers = [number for number in map(_reserved, entries) if number is not None]
+    if numbers:
+        void_numbers(session, numbers, "批量生成中这一行未能生成文书，编号作废")
 
 
 def _unread_errors(kind: Kind, entry: dict) -> list[dict]:
@@ -191,15 +223,14 @@ def _unread_errors(kind: Kind, entry: dict) -> list[dict]:
     return entry["errors"] + [e for e in kind.check(entry["payload"]).errors if e["path"] not in paths]
 
 
-def _outcome(row: int, outcome: Outcome | None, errors: list[dict] | None) -> RowOutcome:
+def _outcome(kind: Kind, row: int, outcome: Outcome | None, errors: list[dict] | None) -> RowOutcome:
     """A row's outcome from what produce_many gave (or the errors found before)."""
     if isinstance(outcome, Produced):
         return RowOutcome(row, outcome.record.id, [], len(outcome.record.warnings))
     if isinstance(outcome, Invalid):
         return RowOutcome(row, None, outcome.errors)
     if isinstance(outcome, NumberTaken):
-        state = "作废" if outcome.voided else "使用"
-        return RowOutcome(row, None, [{"path": "number", "message": f"编号已被{state}，不能重复使用；留空则自动编号"}])
+        return RowOutcome(row, None, [_taken(kind, outcome)])
     if isinstance(outcome, EngineError):
         return RowOutcome(row, None, [{"path": getattr(outcome, "path", ""), "message": "模板无法写入这一行的数据，请检查特殊字符"}])
     if outcome is not None:
@@ -210,6 +241,7 @@ def _outcome(row: int, outcome: Outcome | None, errors: list[dict] | None) -> Ro
 def _give_up(services: Services, batch_id: str, seq: int, entries: list[dict]) -> bool:
     """Fail a chunk that keeps crashing its workers, so the rest of the batch can finish."""
     with writing(services.sessions) as session:
+        _void_unused(session, [entry for entry in entries if not entry["errors"]])
         return store.complete_chunk(session, batch_id, seq, [RowOutcome(e["row"], None, [GAVE_UP]) for e in entries])
 
 

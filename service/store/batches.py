@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import Row, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from service.store.db import require_write
@@ -173,12 +173,12 @@ def _work(batch_id: str, detail: str | int) -> Work:
     return Work("prepare" if detail == "preparing" else "finish", batch_id)
 
 
-def documents_in_order(session: Session, batch_id: str) -> list[tuple[int, str, str]]:
-    """(row, file name, file key) of the batch's documents, in row order."""
-    query = (select(BatchRow.row, Document.filename, Document.file_key)
+def documents_in_order(session: Session, batch_id: str) -> list[Row]:
+    """The batch's documents in row order: row, id, filename and where the file is (file_key, file_entry)."""
+    query = (select(BatchRow.row, Document.id, Document.filename, Document.file_key, Document.file_entry)
              .join(Document, Document.id == BatchRow.document_id)
              .where(BatchRow.batch_id == batch_id).order_by(BatchRow.row))
-    return [tuple(row) for row in session.execute(query)]
+    return list(session.execute(query))
 
 
 def row_outcomes(session: Session, batch_id: str) -> Iterator[tuple[int, int, list[dict], list[dict]]]:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import ColumnElement, func, insert, select, tuple_
+from sqlalchemy import ColumnElement, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from service.store import packs
 from service.store.db import require_write
 from service.store.errors import IdempotencyConflict, NumberTaken
 from service.store.models import Document, new_id, utcnow
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 MAX_PAGE = 200
 CONFLICT_RETRIES = 3
-STORE_THREADS = 4
+DOCUMENTS = Document.__table__
 
 
 @dataclass(frozen=True)
@@ -61,11 +61,15 @@ class Saved(NamedTuple):
 
 @dataclass(frozen=True)
 class Pending:
-    """One document to create: the request, how to render it and where its number comes from."""
+    """One document to create: the request, how to render it and where its number comes from.
+
+    `early` is the outcome of rendering it before the write transaction (see render_early).
+    """
 
     new: NewDocument
     render: Callable[[Number | None], Rendered]
     number: NumberSource | None = None
+    early: Saved | Exception | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,23 @@ def create_document(
     return outcome
 
 
+def render_early(storage: Storage, pending: Sequence[Pending], failures: tuple[type[Exception], ...] = ()) -> list[Pending]:
+    """Render and store, before any transaction, the items whose number is known already.
+
+    That is every item without a number, with a supplied one or with one reserved earlier; only
+    the next serial of a series must be rendered inside the transaction that allocates it.
+    Done early, the work holds no lock, so several processes can do it at once. A render error of
+    the types in `failures` becomes the item's outcome; files of items that turn out to be
+    replays or to carry a taken number are left unreferenced.
+    """
+    early: dict[int, Saved | Exception] = {}
+    for position, item in enumerate(pending):
+        if item.number is None or item.number.ahead is not None:
+            early[position] = _render(item, item.number.ahead if item.number else None, failures)
+    store_files(storage, [saved for saved in early.values() if isinstance(saved, Saved)])
+    return [replace(item, early=early.get(position)) for position, item in enumerate(pending)]
+
+
 def create_documents(
     session: Session,
     storage: Storage,
@@ -111,53 +132,65 @@ def create_documents(
     Each item behaves as create_document() would on its own, in item order: replays, numbers
     allocated in turn. IdempotencyConflict, NumberTaken and render errors of the types in
     `failures` become that item's outcome and use no serial; any other error aborts the call.
-    Files are stored by a few threads while rendering goes on, and all before this returns (so
-    before the caller commits); rows are inserted in bulk. If a concurrent transaction
-    (PostgreSQL) records a twin or a number first, the whole call is tried again.
+    Items rendered early keep that rendering; the others are rendered here and their files
+    stored before this returns (so before the caller commits); rows are inserted in bulk. If a
+    concurrent transaction (PostgreSQL) records a twin or a number first, the whole call is
+    tried again.
     """
     require_write(session)
-    with ThreadPoolExecutor(max_workers=STORE_THREADS) as pool:
-        stored: list[Future] = []
-        for attempt in range(CONFLICT_RETRIES):
-            try:
-                with session.begin_nested():
-                    outcomes = _create(session, pending, failures, lambda *file: stored.append(pool.submit(storage.put, *file)))
-                break
-            except IntegrityError:
-                if attempt == CONFLICT_RETRIES - 1:
-                    raise
-        for future in stored:
-            future.result()
-    return outcomes
+    for attempt in range(CONFLICT_RETRIES):
+        try:
+            with session.begin_nested():
+                return _create(session, storage, pending, failures)
+        except IntegrityError:
+            if attempt == CONFLICT_RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
-def _create(session: Session, pending: Sequence[Pending], failures: tuple[type[Exception], ...],
-            store: Callable[[str, bytes], None]) -> list[Saved | Exception]:
+def _create(session: Session, storage: Storage, pending: Sequence[Pending],
+            failures: tuple[type[Exception], ...]) -> list[Saved | Exception]:
     """Replay, number, render and store each item, then insert the numbers and rows in bulk."""
     known = _known(session, pending)
     allocation = Allocation(session)
     outcomes: list[Saved | Exception] = []
     for item in pending:
         outcome = _replay(known, item.new) or _make(allocation, item, failures)
-        if isinstance(outcome, Saved) and not outcome.replayed:
-            store(outcome.document.file_key, outcome.content)
         if isinstance(outcome, Saved) and item.new.idempotency_key:
             known[(item.new.created_by, item.new.idempotency_key)] = outcome.document
         outcomes.append(outcome)
+    fresh = [saved for saved in outcomes if isinstance(saved, Saved) and not saved.replayed]
+    store_files(storage, [saved for saved in fresh if saved.document.file_key is None])
     allocation.register()
-    rows = [_columns(saved.document) for saved in outcomes if isinstance(saved, Saved) and not saved.replayed]
-    if rows:
-        session.execute(insert(Document), rows)
+    if fresh:
+        session.connection().execute(insert(DOCUMENTS), [_columns(saved.document) for saved in fresh])
     return outcomes
+
+
+def store_files(storage: Storage, made: Sequence[Saved]) -> None:
+    """Store the files of new documents and note where: one alone under its id, several as one pack."""
+    if len(made) == 1:
+        document = made[0].document
+        document.file_key = f"documents/{document.id}.{document.format}"
+        storage.put(document.file_key, made[0].content)
+    elif made:
+        key = f"documents/{new_id()}.zip"
+        for saved in made:
+            saved.document.file_key, saved.document.file_entry = key, f"{saved.document.id}.{saved.document.format}"
+        storage.put(key, packs.pack((saved.document.file_entry, saved.content) for saved in made))
 
 
 def _known(session: Session, pending: Sequence[Pending]) -> dict[tuple[str, str], Document]:
     """Documents already recorded under the items' idempotency keys, by (creator, key)."""
-    keys = {(item.new.created_by, item.new.idempotency_key) for item in pending if item.new.idempotency_key}
-    if not keys:
-        return {}
-    query = select(Document).where(tuple_(Document.created_by, Document.idempotency_key).in_(sorted(keys)))
-    return {(document.created_by, document.idempotency_key): document for document in session.scalars(query)}
+    keys: dict[str, set[str]] = {}
+    for item in pending:
+        if item.new.idempotency_key:
+            keys.setdefault(item.new.created_by, set()).add(item.new.idempotency_key)
+    found: dict[tuple[str, str], Document] = {}
+    for creator, wanted in keys.items():
+        query = select(Document).where(Document.created_by == creator, Document.idempotency_key.in_(sorted(wanted)))
+        found.update(((creator, document.idempotency_key), document) for document in session.scalars(query))
+    return found
 
 
 def _replay(known: dict[tuple[str, str], Document], new: NewDocument) -> Saved | IdempotencyConflict | None:
@@ -171,29 +204,35 @@ def _replay(known: dict[tuple[str, str], Document], new: NewDocument) -> Saved |
 
 
 def _make(allocation: Allocation, item: Pending, failures: tuple[type[Exception], ...]) -> Saved | Exception:
-    """Hold the item's number and render it; a failure gives the number back."""
+    """Hold the item's number and render it (unless it was rendered early); a failure gives the number back."""
     try:
         number = allocation.take(item.number) if item.number is not None else None
     except NumberTaken as taken:
         return taken
+    made = item.early if item.early is not None else _render(item, number, failures)
+    if isinstance(made, Exception) and number is not None:
+        allocation.give_back(number)
+    return made
+
+
+def _render(item: Pending, number: Number | None, failures: tuple[type[Exception], ...]) -> Saved | Exception:
+    """Render one item with its number: the new document, not yet stored, or the render error."""
     try:
         rendered = item.render(number)
     except failures as error:
-        if number is not None:
-            allocation.give_back(number)
         return error
     return Saved(_document(item.new, rendered, number), replayed=False, content=rendered.content)
 
 
 def _document(new: NewDocument, rendered: Rendered, number: Number | None) -> Document:
-    """The record of a newly rendered document (not yet added to any session)."""
-    document_id = new_id()
+    """The record of a newly rendered document (not yet added to any session nor stored)."""
     return Document(
-        id=document_id,
+        id=new_id(),
         **{column.name: getattr(new, column.name) for column in fields(new)},
         sha256=hashlib.sha256(rendered.content).hexdigest(),
         size=len(rendered.content),
-        file_key=f"documents/{document_id}.{new.format}",
+        file_key=None,
+        file_entry=None,
         filename=rendered.filename,
         warnings=list(rendered.warnings),
         created_at=utcnow(),
@@ -203,7 +242,7 @@ def _document(new: NewDocument, rendered: Rendered, number: Number | None) -> Do
 
 def _columns(document: Document) -> dict[str, Any]:
     """A record's column values, for a bulk insert."""
-    return {column.key: getattr(document, column.key) for column in Document.__table__.columns}
+    return {column.key: getattr(document, column.key) for column in DOCUMENTS.columns}
 
 
 def _number_columns(number: Number | None) -> dict[str, Any]:

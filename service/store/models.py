@@ -126,6 +126,7 @@ class Document(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int]
     file_key: Mapped[str] = mapped_column(String(255))
+    file_entry: Mapped[str | None] = mapped_column(String(255))
     filename: Mapped[str] = mapped_column(String(255))
     warnings: Mapped[list[Any]]
     number: Mapped[str | None] = mapped_column(String(200))

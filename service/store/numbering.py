@@ -4,7 +4,8 @@ Every serial that is issued or voided gets a row in `numbers` (primary key serie
 serial), so no two documents and no void can share a number on any backend. Allocation
 locks the counter row, then takes the first serial from the counter on that is not yet
 registered: numbers registered ahead of the counter (supplied by hand or voided in
-advance) are skipped, never handed out twice.
+advance) are skipped, never handed out twice. The hot path uses Core statements on the
+session's connection: a document request runs four of them.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import func, insert, literal, select
+from sqlalchemy import Executable, func, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Result
 from sqlalchemy.orm import Session
 
 from service.store.db import require_write
@@ -22,6 +24,8 @@ from service.store.errors import CounterConflict, NumberTaken
 from service.store.models import NumberCounter, RegisteredNumber, utcnow
 
 INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+COUNTERS = NumberCounter.__table__
+NUMBERS = RegisteredNumber.__table__
 
 
 @dataclass(frozen=True)
@@ -33,13 +37,14 @@ class Number:
     serial: int
     text: str
 
+    @property
+    def ahead(self) -> Number:
+        """A supplied number is known before allocation (which only checks it is free)."""
+        return self
+
     def reserve(self, allocation: Allocation) -> Number:
         """Hold this supplied number in `allocation`; raise NumberTaken if it is issued or voided."""
         return allocation.supplied(self)
-
-    def claim(self, session: Session) -> Number:
-        """Register this supplied number; raise NumberTaken if it is issued or voided."""
-        return _claim_one(session, self)
 
 
 @dataclass(frozen=True)
@@ -50,33 +55,48 @@ class NextNumber:
     year: int
     format: Callable[[int], str]
 
+    @property
+    def ahead(self) -> None:
+        """The next serial is known only once allocated."""
+        return None
+
     def reserve(self, allocation: Allocation) -> Number:
         """Hold the next free serial in `allocation`."""
         serial = allocation.next_serial(self.series, self.year)
         return Number(self.series, self.year, serial, self.format(serial))
 
-    def claim(self, session: Session) -> Number:
-        """Allocate the next serial and return the number it makes."""
-        return _claim_one(session, self)
+
+@dataclass(frozen=True)
+class Reserved:
+    """A number registered earlier for this very document (a batch row numbered when its sheet was read)."""
+
+    number: Number
+
+    @property
+    def ahead(self) -> Number:
+        """The reserved number."""
+        return self.number
+
+    def reserve(self, allocation: Allocation) -> Number:
+        """The number itself: it is registered already, so nothing is held."""
+        return self.number
 
 
 class NumberSource(Protocol):
-    """Where a document's number comes from: a supplied Number or a NextNumber request."""
+    """Where a document's number comes from: a supplied Number, a NextNumber request or a Reserved one."""
+
+    @property
+    def ahead(self) -> Number | None:
+        """The number if it is known before allocation (so the document can be rendered early)."""
 
     def reserve(self, allocation: Allocation) -> Number:
-        """Hold the number in `allocation`, to be registered with the others."""
-
-    def claim(self, session: Session) -> Number:
-        """Register or allocate the number in the caller's transaction."""
+        """The number, held in `allocation` (to be registered with the others) unless registered already."""
 
 
 @dataclass
 class _Run:
-    """One series and year's counter, locked, and the serials at or above it already registered."""
+    """One series and year's counter, locked: the serials registered at or above it."""
 
-    series: str
-    year: int
-    counter: NumberCounter
     registered: set[int]
     cursor: int
     issued: set[int] = field(default_factory=set)
@@ -99,10 +119,8 @@ class Allocation:
         self._held: set[tuple[str, int, int]] = set()
 
     def take(self, source: NumberSource) -> Number:
-        """Hold the number `source` asks for."""
-        number = source.reserve(self)
-        self._held.add((number.series, number.year, number.serial))
-        return number
+        """The number `source` asks for, held until register() (or given back)."""
+        return source.reserve(self)
 
     def give_back(self, number: Number) -> None:
         """Release a held number so the next request may have it."""
@@ -113,23 +131,27 @@ class Allocation:
             run.cursor = min(run.cursor, number.serial)
 
     def next_serial(self, series: str, year: int) -> int:
-        """The lowest serial from the counter on that is neither registered nor held."""
+        """Hold the lowest serial from the counter on that is neither registered nor held."""
         run = self._run(series, year)
         serial = run.cursor
         while serial in run.registered or (series, year, serial) in self._held:
             serial += 1
         run.cursor = serial + 1
         run.issued.add(serial)
+        self._held.add((series, year, serial))
         return serial
 
     def supplied(self, number: Number) -> Number:
-        """Check a supplied number is free; raise NumberTaken if it is held, issued or voided."""
+        """Hold a supplied number; raise NumberTaken if it is held, issued or voided."""
         key = (number.series, number.year, number.serial)
         if key in self._held:
             raise NumberTaken(*key, voided=False)
-        registered = self.session.get(RegisteredNumber, key, populate_existing=True)
+        query = select(NUMBERS.c.voided_at).where(
+            NUMBERS.c.series == number.series, NUMBERS.c.year == number.year, NUMBERS.c.serial == number.serial)
+        registered = _execute(self.session, query).first()
         if registered is not None:
             raise NumberTaken(*key, voided=registered.voided_at is not None)
+        self._held.add(key)
         return number
 
     def register(self) -> None:
@@ -138,34 +160,54 @@ class Allocation:
         Raises IntegrityError if another transaction registered one of them meanwhile.
         """
         if self._held:
-            rows = [{"series": s, "year": y, "serial": n} for s, y, n in sorted(self._held)]
-            self.session.execute(insert(RegisteredNumber), rows)
-        for run in self._runs.values():
+            now = utcnow()
+            rows = [{"series": s, "year": y, "serial": n, "registered_at": now} for s, y, n in sorted(self._held)]
+            _execute(self.session, insert(NUMBERS), rows)
+        for (series, year), run in self._runs.items():
             if run.issued:
-                run.counter.next_serial = max(run.issued) + 1
-        self.session.flush()
+                _execute(self.session, update(COUNTERS).where(*_counter(series, year))
+                         .values(next_serial=max(run.issued) + 1))
 
     def _run(self, series: str, year: int) -> _Run:
         """The locked counter of (series, year) and the serials registered at or above it."""
         if (series, year) not in self._runs:
-            counter = _locked_counter(self.session, series, year)
-            query = select(RegisteredNumber.serial).filter_by(series=series, year=year)
-            registered = set(self.session.scalars(query.where(RegisteredNumber.serial >= counter.next_serial)))
-            self._runs[(series, year)] = _Run(series, year, counter, registered, counter.next_serial)
+            start = _locked_counter(self.session, series, year)
+            query = select(NUMBERS.c.serial).where(
+                NUMBERS.c.series == series, NUMBERS.c.year == year, NUMBERS.c.serial >= start)
+            registered = set(_execute(self.session, query).scalars())
+            self._runs[(series, year)] = _Run(registered, start)
         return self._runs[(series, year)]
 
 
-def _claim_one(session: Session, source: NumberSource) -> Number:
-    """Hold and register a single number."""
-    allocation = Allocation(session)
-    number = allocation.take(source)
-    allocation.register()
-    return number
+def _execute(session: Session, statement: Executable, parameters: Any = None) -> Result:
+    """Run a Core statement on the session's connection, without the ORM's bookkeeping."""
+    return session.connection().execute(statement, parameters)
+
+
+def _counter(series: str, year: int) -> tuple:
+    """The WHERE clause picking one counter."""
+    return COUNTERS.c.series == series, COUNTERS.c.year == year
 
 
 def allocate_serial(session: Session, series: str, year: int) -> int:
     """Take the next free serial of (series, year); concurrent callers get distinct serials."""
-    return NextNumber(series, year, str).claim(session).serial
+    allocation = Allocation(session)
+    serial = allocation.next_serial(series, year)
+    allocation.register()
+    return serial
+
+
+def register_numbers(session: Session, sources: list[NumberSource]) -> list[Number | NumberTaken]:
+    """Register a number for each source, in order: the number, or NumberTaken for a supplied one in use."""
+    allocation = Allocation(session)
+    numbers: list[Number | NumberTaken] = []
+    for source in sources:
+        try:
+            numbers.append(allocation.take(source))
+        except NumberTaken as taken:
+            numbers.append(taken)
+    allocation.register()
+    return numbers
 
 
 def set_next_serial(session: Session, series: str, year: int, next_serial: int) -> None:
@@ -178,12 +220,11 @@ def set_next_serial(session: Session, series: str, year: int, next_serial: int) 
     require_write(session)
     if next_serial < 1:
         raise ValueError("serials start at 1")
-    counter = _locked_counter(session, series, year)
+    _locked_counter(session, series, year)
     highest = _highest_serial(session, series, year)
     if next_serial <= highest:
         raise CounterConflict(f"{series} {year}: serial {highest} is already issued or voided")
-    counter.next_serial = next_serial
-    session.flush()
+    _execute(session, update(COUNTERS).where(*_counter(series, year)).values(next_serial=next_serial))
 
 
 def void_number(session: Session, series: str, year: int, serial: int, reason: str) -> RegisteredNumber:
@@ -192,7 +233,7 @@ def void_number(session: Session, series: str, year: int, serial: int, reason: s
     A document that carries the number keeps it; the void records that it no longer counts.
     """
     require_write(session)
-    _insert_ignore(session, RegisteredNumber, {"series": series, "year": year, "serial": serial})
+    _insert_ignore(session, RegisteredNumber, {"series": series, "year": year, "serial": serial, "registered_at": utcnow()})
     query = select(RegisteredNumber).filter_by(series=series, year=year, serial=serial).with_for_update()
     number = session.scalars(query.execution_options(populate_existing=True)).one()
     if number.voided_at is not None:
@@ -202,17 +243,32 @@ def void_number(session: Session, series: str, year: int, serial: int, reason: s
     return number
 
 
-def _locked_counter(session: Session, series: str, year: int) -> NumberCounter:
-    """Return the counter of (series, year), created race-free if missing, locked until commit."""
-    _insert_ignore(session, NumberCounter, {"series": series, "year": year, "next_serial": 1})
-    query = select(NumberCounter).filter_by(series=series, year=year).with_for_update()
-    return session.scalars(query.execution_options(populate_existing=True)).one()
+def void_numbers(session: Session, numbers: list[Number], reason: str) -> None:
+    """Void registered numbers that will never be issued (their documents failed); voided ones stay as they are."""
+    require_write(session)
+    now = utcnow()
+    for number in numbers:
+        _execute(session, update(NUMBERS).where(
+            NUMBERS.c.series == number.series, NUMBERS.c.year == number.year, NUMBERS.c.serial == number.serial,
+            NUMBERS.c.voided_at.is_(None)).values(voided_at=now, void_reason=reason))
+
+
+def _locked_counter(session: Session, series: str, year: int) -> int:
+    """The next serial of (series, year)'s counter, created race-free if missing and locked until commit.
+
+    One upsert does it: inserting the row, or on conflict "updating" it to itself, which takes
+    the row lock on PostgreSQL (SQLite writers hold the database lock already).
+    """
+    statement = INSERTS[session.get_bind().dialect.name](COUNTERS).values(series=series, year=year, next_serial=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=[COUNTERS.c.series, COUNTERS.c.year], set_={"next_serial": COUNTERS.c.next_serial})
+    return _execute(session, statement.returning(COUNTERS.c.next_serial)).scalar_one()
 
 
 def _highest_serial(session: Session, series: str, year: int) -> int:
     """The highest serial issued or voided in (series, year), 0 if none."""
-    query = select(func.max(RegisteredNumber.serial)).filter_by(series=series, year=year)
-    return session.scalar(query) or 0
+    query = select(func.max(NUMBERS.c.serial)).where(NUMBERS.c.series == series, NUMBERS.c.year == year)
+    return _execute(session, query).scalar() or 0
 
 
 def _insert_ignore(session: Session, model: type, values: dict[str, Any]) -> bool:
