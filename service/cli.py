@@ -13,15 +13,15 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from . import create_app, engine, pdf
-from .batch import jobs, local, queue
 from .batch.upload import UnsafeUpload, check_xlsx
-from .batch.writer import blank_sheet, filled_sheet
 from .catalog import Catalog, UnknownKind
 from .checks import unknown_paths
-from .documents import Invalid, services
-from .renditions import of_batch, renditions
-from .store import db, keys, numbering
+from .store import keys
 from .store.errors import CounterConflict, NumberTaken
+
+# Commands import the database, batch, spreadsheet and PDF modules they use inside their
+# functions: a command (or a batch helper process, which imports this module) then loads only
+# what it needs, which keeps the start-up time and memory of every `docgen` run low.
 
 
 class InputError(click.ClickException):
@@ -56,7 +56,7 @@ def _echo_problems(problems: list[dict], label: str) -> None:
 main = FlaskGroup(create_app=lambda: create_app(), help="docgen：党建文书生成服务。")
 
 
-@main.command()
+@main.command(with_appcontext=False)
 @click.argument("template", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的 .docx 文件")
@@ -77,14 +77,14 @@ def fill(template: Path, data: Path, output: Path) -> None:
     click.echo(f"已生成 {output}")
 
 
-@main.command()
+@main.command(with_appcontext=False)
 def kinds() -> None:
     """列出所有文书种类。"""
     for kind in Catalog():
         click.echo(f"{kind.id}\t{kind.title}\t{kind.summary}")
 
 
-@main.command()
+@main.command(with_appcontext=False)
 @click.argument("kind_id", metavar="KIND")
 def schema(kind_id: str) -> None:
     """输出某种文书输入数据的 JSON Schema（draft 2020-12）。"""
@@ -99,6 +99,8 @@ def schema(kind_id: str) -> None:
 @with_appcontext
 def render(kind_id: str, data: Path, output: Path | None, as_pdf: bool) -> None:
     """校验数据、编号、生成并登记一份文书；数据有误时列出全部错误并以状态 2 退出。"""
+    from .documents import Invalid, services
+
     kind = _kind(kind_id)
     try:
         made = services().produce(kind, _read_json(data), "cli")
@@ -119,6 +121,9 @@ def render(kind_id: str, data: Path, output: Path | None, as_pdf: bool) -> None:
 
 def _pdf(made) -> bytes:
     """The PDF rendition of a just-made document, or a clear error."""
+    from .documents import services
+    from .renditions import renditions
+
     converter = renditions()
     if converter is None:
         raise InputError("未安装 LibreOffice，无法输出 PDF；Word 文档已登记。")
@@ -130,7 +135,7 @@ def _pdf(made) -> bytes:
         converter.converter().close()
 
 
-@main.command("check-templates")
+@main.command("check-templates", with_appcontext=False)
 def check_templates() -> None:
     """检查每种文书的模板变量是否都能由其数据结构提供。"""
     failed = False
@@ -153,6 +158,9 @@ def keys_group() -> None:
 @with_appcontext
 def keys_create(name: str, scopes: tuple[str, ...]) -> None:
     """创建密钥；密钥只显示这一次，请妥善保存。"""
+    from .documents import services
+    from .store import db
+
     with db.writing(services().sessions) as session:
         key, token = keys.create_key(session, name, scopes)
     click.echo(f"已创建密钥 {key.name}（{key.prefix}…，权限：{'、'.join(key.scopes)}）")
@@ -163,6 +171,8 @@ def keys_create(name: str, scopes: tuple[str, ...]) -> None:
 @with_appcontext
 def keys_list() -> None:
     """列出密钥（不显示密钥本身）。"""
+    from .documents import services
+
     with services().sessions() as session:
         for key in keys.list_keys(session):
             state = f"已吊销 {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "有效"
@@ -174,6 +184,9 @@ def keys_list() -> None:
 @with_appcontext
 def keys_revoke(key_id: str) -> None:
     """吊销一个密钥。"""
+    from .documents import services
+    from .store import db
+
     with db.writing(services().sessions) as session:
         if keys.revoke_key(session, key_id) is None:
             raise InputError(f"没有编号为 {key_id} 的密钥。")
@@ -192,6 +205,9 @@ def numbers_group() -> None:
 @with_appcontext
 def numbers_set_next(series: str, year: int, serial: int) -> None:
     """设定某机关代字某年度下一个序号（年中启用本服务时使用）。"""
+    from .documents import services
+    from .store import db, numbering
+
     try:
         with db.writing(services().sessions) as session:
             numbering.set_next_serial(session, series, year, serial)
@@ -208,6 +224,9 @@ def numbers_set_next(series: str, year: int, serial: int) -> None:
 @with_appcontext
 def numbers_void(series: str, year: int, serial: int, reason: str) -> None:
     """作废一个编号（保留记录，永不重用）。"""
+    from .documents import services
+    from .store import db, numbering
+
     try:
         with db.writing(services().sessions) as session:
             numbering.void_number(session, series, year, serial, reason)
@@ -216,12 +235,14 @@ def numbers_void(series: str, year: int, serial: int, reason: str) -> None:
     click.echo(f"已作废 {series}〔{year}〕{serial}号")
 
 
-@main.command()
+@main.command(with_appcontext=False)
 @click.argument("kind_id", metavar="KIND")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="输出的 .xlsx（默认：KIND.xlsx）")
 @click.option("--example", is_flag=True, help="把示例数据填作第1份文书（用于重新生成 examples/KIND.xlsx）")
 def sheet(kind_id: str, output: Path | None, example: bool) -> None:
     """生成批量表格：中文列名（*为必填）、填写说明、下拉选项、日期格式和一行示例。"""
+    from .batch.writer import blank_sheet, filled_sheet
+
     kind = _kind(kind_id)
     target = output or Path(f"{kind.id}.xlsx")
     target.write_bytes(filled_sheet(kind, [kind.example()]) if example else blank_sheet(kind))
@@ -237,6 +258,8 @@ def sheet(kind_id: str, output: Path | None, example: bool) -> None:
 @with_appcontext
 def batch_command(kind_id: str, sheet_path: Path, output: Path, report: Path | None, pdf_path: Path | None) -> None:
     """按填好的表格批量生成文书（在本进程内运行）；有未生成的行时以状态 2 退出。"""
+    from .batch import jobs, local, queue
+
     kind, content = _kind(kind_id), sheet_path.read_bytes()
     try:
         check_xlsx(content)
@@ -259,6 +282,9 @@ def batch_command(kind_id: str, sheet_path: Path, output: Path, report: Path | N
 
 def _batch_pdf(batch_id: str) -> bytes:
     """The combined PDF of a batch, or a clear error."""
+    from .documents import services
+    from .renditions import of_batch, renditions
+
     converter = renditions()
     if converter is None:
         raise InputError("未安装 LibreOffice，无法输出 PDF；文书压缩包已生成。")
@@ -281,17 +307,19 @@ def _advance(bar, handled: int, total: int) -> None:
 @with_appcontext
 def worker(threads: int | None) -> None:
     """启动任务处理进程（huey consumer）处理批量任务；本机已有一个在运行时退出。"""
+    from .batch import consumer
+
     app = current_app._get_current_object()
     if threads:
         app.config["WORKER_THREADS"] = threads
-    if queue.worker_lock(app) is None:
+    if consumer.worker_lock(app) is None:
         raise InputError("本机已有任务处理进程在运行（docgen serve 内置的，或另一个 docgen worker）。")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     click.echo(f"任务处理进程已启动（{app.config['WORKER_THREADS']} 个线程），按 Ctrl+C 停止。")
-    queue.consumer(app).run()
+    consumer.consumer(app).run()
 
 
-@main.command()
+@main.command(with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=lambda: os.cpu_count() or 2, type=int, help="工作进程数（默认等于 CPU 核数）")

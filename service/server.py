@@ -8,7 +8,7 @@ import click
 from gunicorn.app.base import BaseApplication
 
 from . import create_app
-from .batch.queue import start_embedded
+from .batch.consumer import start_embedded
 from .api.auth import keys_configured
 
 

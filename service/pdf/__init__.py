@@ -28,8 +28,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Mapping
 
-from pypdf import PdfWriter
-
 from .converter import Converter
 from .errors import ConversionError, PdfError, PoolBusy
 from .pool import ConverterPool
@@ -56,6 +54,8 @@ def pool_from_config(config: Mapping) -> Converter:
 
 def merge_pdfs(pdfs: Iterable[bytes]) -> bytes:
     """One PDF with the pages of `pdfs` in order (a batch as one print job)."""
+    from pypdf import PdfWriter  # imported here: only merging needs it, and it is slow to import
+
     writer = PdfWriter()
     for pdf in pdfs:
         writer.append(io.BytesIO(pdf))

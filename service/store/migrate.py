@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine
 
 from service.store.db import WRITE_OPTION, make_engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 PG_MIGRATION_LOCK = 0x646F6367  # "docg": one migrator at a time across processes
@@ -16,6 +18,8 @@ PG_MIGRATION_LOCK = 0x646F6367  # "docg": one migrator at a time across processe
 
 def alembic_config(connection: Connection) -> Config:
     """Build the Alembic Config for our migrations, bound to `connection` (no alembic.ini)."""
+    from alembic.config import Config  # Alembic is slow to import; only migrating needs it
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -24,6 +28,8 @@ def alembic_config(connection: Connection) -> Config:
 
 def upgrade(engine_or_url: Engine | str) -> None:
     """Bring the schema to the latest revision; safe when several processes start at once."""
+    from alembic import command  # Alembic is slow to import; only migrating needs it
+
     engine = make_engine(engine_or_url) if isinstance(engine_or_url, str) else engine_or_url
     try:
         with engine.connect().execution_options(**{WRITE_OPTION: True}) as connection:

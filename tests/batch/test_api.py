@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from service import create_app
-from service.batch import queue
+from service.batch import consumer
 from service.batch.writer import filled_sheet
 from service.pdf.worker import office_binary
 from service.store.db import writing
@@ -140,7 +140,7 @@ def test_results_wait_for_the_batch_and_one_embedded_consumer_runs_it(tmp_path):
     location = client.post("/api/v1/batches/certificate", json=certificates(3)).headers["Location"]
     assert client.get(location).json["state"] == "preparing"
     assert client.get(f"{location}/archive").status_code == 409
-    assert queue.start_embedded(app) is True and queue.start_embedded(other) is False
+    assert consumer.start_embedded(app) is True and consumer.start_embedded(other) is False
     deadline = time.monotonic() + 30
     while client.get(location).json["state"] != "done" and time.monotonic() < deadline:
         time.sleep(0.1)
