@@ -255,9 +255,12 @@ def sheet(kind_id: str, output: Path | None, example: bool) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="文书压缩包（.zip）")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="错误报告（.xlsx）")
 @click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path), help="全部文书合并为一个 PDF（按行顺序，一次打印）")
+@click.option("--workers", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="CPU 核数",
+              help="同时生成文书的进程数")
 @with_appcontext
-def batch_command(kind_id: str, sheet_path: Path, output: Path, report: Path | None, pdf_path: Path | None) -> None:
-    """按填好的表格批量生成文书（在本进程内运行）；有未生成的行时以状态 2 退出。"""
+def batch_command(kind_id: str, sheet_path: Path, output: Path, report: Path | None, pdf_path: Path | None,
+                  workers: int) -> None:
+    """按填好的表格批量生成文书（本进程与辅助进程并行）；有未生成的行时以状态 2 退出。"""
     from .batch import jobs, local, queue
 
     kind, content = _kind(kind_id), sheet_path.read_bytes()
@@ -268,7 +271,8 @@ def batch_command(kind_id: str, sheet_path: Path, output: Path, report: Path | N
     batching = queue.batching(current_app)
     record = jobs.create(batching, kind, "xlsx", content, "cli")
     with click.progressbar(length=1, label="生成文书", show_pos=True) as bar:
-        finished = local.run(batching, record.id, lambda handled, total: _advance(bar, handled, total))
+        finished = local.run(batching, record.id, lambda handled, total: _advance(bar, handled, total),
+                             current_app.config, helpers=workers - 1)
     if finished.state == "failed":
         raise InputError("；".join(problem["message"] for problem in finished.problems))
     local.save(batching, record.id, output, report)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,11 +39,13 @@ class Produced:
 
 @dataclass(frozen=True)
 class Request:
-    """One document to make: the caller's payload, optionally an idempotency key and a number reserved for it."""
+    """One document to make: the caller's payload, optionally an idempotency key, a number reserved for it
+    and the payload's validation (when it was checked already, e.g. as its batch was read)."""
 
     payload: Any
     idempotency_key: str | None = None
     reserved: Number | None = None
+    checked: Checked | None = None
 
 
 Outcome = Produced | Invalid | NumberTaken | IdempotencyConflict | EngineError
@@ -79,7 +81,7 @@ class Services:
         Documents whose number is known beforehand are rendered and stored before the write
         transaction, so that only numbering and recording hold the lock.
         """
-        checked = [kind.check(request.payload) for request in requests]
+        checked = [request.checked or kind.check(request.payload) for request in requests]
         pending = [
             records.Pending(new_document(kind, request, result, created_by), renderer(kind, result),
                             Reserved(request.reserved) if request.reserved else number_source(kind, result.data))
@@ -158,12 +160,17 @@ def checked_catalog() -> Catalog:
     return catalog
 
 
+def open_services(config: Mapping, catalog: Catalog) -> Services:
+    """The services over the configured database and file storage (DATABASE_URL, STORAGE_URL)."""
+    engine = db.make_engine(config["DATABASE_URL"])
+    return Services(catalog, db.session_factory(engine), storage_from_url(config["STORAGE_URL"]))
+
+
 def init_app(app: Flask) -> None:
     """Open the database (migrated to the latest schema), the file storage and the checked catalogue."""
-    engine = db.make_engine(app.config["DATABASE_URL"])
-    migrate.upgrade(engine)
-    storage = storage_from_url(app.config["STORAGE_URL"])
-    app.extensions["docgen"] = Services(checked_catalog(), db.session_factory(engine), storage)
+    found = open_services(app.config, checked_catalog())
+    migrate.upgrade(found.sessions.kw["bind"])
+    app.extensions["docgen"] = found
 
 
 def services() -> Services:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..catalog import Kind
+from ..catalog import Checked, Kind
 from ..documents import Invalid, Outcome, Produced, Request, Services, number_source
 from ..engine import EngineError
 from ..store import batches as store
@@ -98,11 +98,11 @@ def create(batching: Batching, kind: Kind, source: str, content: bytes, created_
 
 
 def prepare(batching: Batching, batch_id: str) -> list[Work]:
-    """Read the upload into numbered chunk inputs and record the chunks; a bad upload fails the batch.
+    """Read and check the upload into numbered chunk inputs and record the chunks; a bad upload fails the batch.
 
-    Every row that will make a numbered document gets its number here, in row order, in the
-    transaction that records the chunks: chunks then render without waiting for the numbering
-    lock, so several workers make them at once.
+    Every row is validated here, and every valid row of a numbered kind gets its number, in row
+    order, in the transaction that records the chunks: chunks then only render and record,
+    without waiting for the numbering lock, so several workers make them at once.
     """
     services, settings = batching.services, batching.settings
     with writing(services.sessions) as session:
@@ -120,6 +120,8 @@ def prepare(batching: Batching, batch_id: str) -> list[Work]:
         with writing(services.sessions) as session:
             store.end_batch(session, batch_id, "failed", [{"message": error.message}])
         return []
+    for entry in entries:
+        _check(kind, entry)
     with writing(services.sessions) as session:
         _reserve_numbers(session, kind, entries)
         chunks = [entries[start:start + settings.chunk_size] for start in range(0, len(entries), settings.chunk_size)]
@@ -141,6 +143,21 @@ def _entries(source: str, kind: Kind, content: bytes, limit: int) -> tuple[Itera
     return rows, reading.problems
 
 
+def _check(kind: Kind, entry: dict) -> None:
+    """Validate a row: its checked data and warnings into the entry, or all its errors.
+
+    A row with unreadable cells keeps their errors, plus the schema's about the other fields.
+    """
+    checked = kind.check(entry["payload"])
+    if entry["errors"]:
+        paths = {error["path"] for error in entry["errors"]}
+        entry["errors"] += [error for error in checked.errors if error["path"] not in paths]
+    elif checked.errors:
+        entry["errors"] = checked.errors
+    else:
+        entry["data"], entry["warnings"] = checked.data, checked.warnings
+
+
 def _reserve_numbers(session, kind: Kind, entries: list[dict]) -> None:
     """Register the number of every valid row of a numbered kind, in row order, into its entry.
 
@@ -148,11 +165,7 @@ def _reserve_numbers(session, kind: Kind, entries: list[dict]) -> None:
     """
     if kind.numbering is None:
         return
-    ready = []
-    for entry in entries:
-        checked = None if entry["errors"] else kind.check(entry["payload"])
-        if checked is not None and not checked.errors:
-            ready.append((entry, number_source(kind, checked.data)))
+    ready = [(entry, number_source(kind, entry["data"])) for entry in entries if not entry["errors"]]
     for (entry, _), number in zip(ready, register_numbers(session, [source for _, source in ready])):
         if isinstance(number, NumberTaken):
             entry["errors"] = [_taken(kind, number)]
@@ -190,7 +203,7 @@ def _produce(services: Services, batch: Batch, kind: Kind, seq: int, entries: li
     number voided, so the register shows why the serial was never issued.
     """
     ready = [entry for entry in entries if not entry["errors"]]
-    unread = {entry["row"]: _unread_errors(kind, entry) for entry in entries if entry["errors"]}
+    unread = {entry["row"]: entry["errors"] for entry in entries if entry["errors"]}
     finished: list[bool] = []
 
     def record(session, outcomes: list[Outcome]) -> None:
@@ -200,7 +213,8 @@ def _produce(services: Services, batch: Batch, kind: Kind, seq: int, entries: li
         _void_unused(session, [entry for entry in ready if not isinstance(made[entry["row"]], Produced)])
         finished.append(store.complete_chunk(session, batch.id, seq, rows))
 
-    requests = [Request(entry["payload"], row_key(batch.id, entry["row"]), _reserved(entry)) for entry in ready]
+    requests = [Request(entry["payload"], row_key(batch.id, entry["row"]), _reserved(entry),
+                        Checked(entry["data"], [], entry["warnings"])) for entry in ready]
     services.produce_many(kind, requests, batch.created_by, also=record)
     return finished[0]
 
@@ -215,12 +229,6 @@ def _void_unused(session, entries: list[dict]) -> None:
     numbers = [number for number in map(_reserved, entries) if number is not None]
     if numbers:
         void_numbers(session, numbers, "批量生成中这一行未能生成文书，编号作废")
-
-
-def _unread_errors(kind: Kind, entry: dict) -> list[dict]:
-    """A row with unreadable cells: their errors, plus the schema's about the other fields."""
-    paths = {error["path"] for error in entry["errors"]}
-    return entry["errors"] + [e for e in kind.check(entry["payload"]).errors if e["path"] not in paths]
 
 
 def _outcome(kind: Kind, row: int, outcome: Outcome | None, errors: list[dict] | None) -> RowOutcome:

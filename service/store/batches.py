@@ -125,6 +125,14 @@ def complete_chunk(session: Session, batch_id: str, seq: int, outcomes: list[Row
     return True
 
 
+def release_chunks(session: Session, batch_id: str) -> list[Work]:
+    """Give up the leases on a batch's unfinished chunks, whose workers are known to be gone; the chunks."""
+    require_write(session)
+    statement = (update(BatchChunk).where(BatchChunk.batch_id == batch_id, BatchChunk.done.is_(False))
+                 .values(leased_until=None).returning(BatchChunk.seq))
+    return [Work("chunk", batch_id, seq) for seq in sorted(session.execute(statement).scalars())]
+
+
 def end_batch(session: Session, batch_id: str, state: str, problems: list[dict] | None = None) -> None:
     """Mark the batch done (its webhook, if any, pending) or failed; release its lease."""
     require_write(session)
