@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from .errors import InvalidTemplate
 
@@ -31,22 +32,37 @@ def _entry(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def build_base(entries: dict[str, bytes], skip: Iterable[str]) -> bytes:
-    """Compress the parts that never change once, as a complete zip to append to."""
+@dataclass(frozen=True)
+class Base:
+    """The parts that never change, compressed once: their local entries and their zip headers."""
+
+    entries: bytes
+    infos: tuple[zipfile.ZipInfo, ...]
+
+
+def build_base(entries: dict[str, bytes], skip: Iterable[str]) -> Base:
+    """Compress the parts that are not rendered, once, for every filled package to start from."""
     skipped = set(skip)
     buffer = io.BytesIO()
+    archive = zipfile.ZipFile(buffer, "w")
+    for name, content in entries.items():
+        if name not in skipped:
+            archive.writestr(_entry(name), content)
+    return Base(buffer.getvalue(), tuple(archive.infolist()))
+
+
+def append_parts(base: Base, parts: Iterable[tuple[str, bytes]]) -> bytes:
+    """A package of the base's entries followed by the rendered parts.
+
+    The base's compressed entries are copied as they are and its headers handed to the new
+    archive, as zipfile's own append mode would after reading them back, without that read:
+    `filelist` and `NameToInfo` are where ZipFile keeps the entries it will list.
+    """
+    buffer = io.BytesIO()
+    buffer.write(base.entries)
     with zipfile.ZipFile(buffer, "w") as archive:
-        for name, content in entries.items():
-            if name not in skipped:
-                archive.writestr(_entry(name), content)
-    return buffer.getvalue()
-
-
-def append_parts(base: bytes, parts: Iterable[tuple[str, bytes]]) -> bytes:
-    """Copy the base zip and append the rendered parts to it."""
-    buffer = io.BytesIO(base)
-    buffer.seek(0, io.SEEK_END)
-    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.filelist.extend(base.infos)
+        archive.NameToInfo.update((info.filename, info) for info in base.infos)
         for name, content in parts:
             archive.writestr(_entry(name), content, compresslevel=6)
     return buffer.getvalue()
