@@ -3,7 +3,7 @@
 Run: python -m benchmarks.batch [--rows 10000] [--sample 200] [--folder DIR]
 Each measured job runs in its own process tree: `docgen batch` (read, validate, number, render in
 as many processes as cores, record, zip) is timed from start to exit; its memory is the peak of
-the summed RSS of all its processes (sampled from /proc every 10 ms), plus this process's. A
+the summed RSS of all its processes (sampled from /proc every 50 ms), plus this process's. A
 plain docxtpl loop over the same rows (read with openpyxl, render, save each file, zip them) is
 timed on a sample of rows and extrapolated. Targets on a 2-core machine: <= 15 s, <= 250 MB,
 >= 20x; the zip bomb (a 1 MB .xlsx whose sharedStrings.xml inflates to 1 GB) refused in < 1 s,
@@ -25,7 +25,7 @@ from pathlib import Path
 BIN = Path(sys.executable).parent
 NAMES = "王喆 陈堃 林赟 欧阳思琪 马骏 李静怡 郑昊 周堃 孙悦 刘赟".split()
 BOMB_BYTES = 1024 * 1024 * 1024
-SAMPLE_SECONDS = 0.01
+SAMPLE_SECONDS = 0.05
 
 
 def child(args: list[str], env: dict | None = None) -> tuple[float, float, str]:

@@ -3,8 +3,9 @@
 Messages carry ids only; uploads, chunk inputs and reports go through the file storage, so any
 worker can take any step. Every step is leased and idempotent (see service/store/batches.py):
 run again after a crash, or twice at once, it loses and duplicates nothing, since each row's
-document has the idempotency key batch id + row. Each step returns the work that follows, for
-the caller to enqueue (the queue) or to run at once (the CLI).
+document has the idempotency key batch id + row. Each step hands the work that follows to an
+`enqueue` callback as soon as that work can start (chunks while the sheet is still being read),
+for the caller to put on the queue or to run itself (the CLI).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,7 @@ from .reader import Reading, SheetError
 
 FORMATS = ("docx",)
 STATE_TEXT = {"preparing": "正在读取", "running": "正在生成", "finishing": "正在汇总", "done": "已完成", "failed": "失败"}
+Enqueue = Callable[[Work], None]
 GAVE_UP = {"path": "", "message": "系统多次尝试仍未能生成这一行，请稍后重新上传这一行"}
 
 
@@ -97,38 +99,65 @@ def create(batching: Batching, kind: Kind, source: str, content: bytes, created_
                                   created_by=created_by, batch_id=batch_id)
 
 
-def prepare(batching: Batching, batch_id: str) -> list[Work]:
-    """Read and check the upload into numbered chunk inputs and record the chunks; a bad upload fails the batch.
+def prepare(batching: Batching, batch_id: str, enqueue: Enqueue) -> None:
+    """Read and check the upload chunk by chunk, numbering and recording each chunk as soon as it is read.
 
     Every row is validated here, and every valid row of a numbered kind gets its number, in row
-    order, in the transaction that records the chunks: chunks then only render and record,
-    without waiting for the numbering lock, so several workers make them at once.
+    order, in the transaction that records its chunk; the chunk is enqueued at once, so workers
+    render while the rest of the sheet is read. An upload that cannot be read at all fails the
+    batch; one that breaks off part way keeps the chunks read so far and lists why the rest was
+    not made. A prepare run again after a crash skips the chunks it recorded before.
     """
     services, settings = batching.services, batching.settings
     with writing(services.sessions) as session:
         batch = store.claim_step(session, batch_id, "prepare", settings.lease)
+        recorded = store.chunk_numbers(session, batch_id) if batch else set()
     if batch is None:
-        return []
+        return
     kind = services.catalog.get(batch.kind)
+    sizes: list[int] = []
     try:
         if batch.attempts > settings.max_attempts:
             raise BatchInputError("多次尝试仍无法读取上传的文件，请检查文件后重新上传")
         entries, problems = _entries(batch.source, kind, services.storage.get(upload_key(batch.id, batch.source)),
                                      settings.max_documents)
-        entries = list(entries)
+        for seq, chunk in enumerate(_chunks(entries, settings.chunk_size)):
+            if seq not in recorded:
+                _record_chunk(services, kind, batch_id, seq, chunk)
+                enqueue(Work("chunk", batch_id, seq))
+            sizes.append(len(chunk))
     except (BatchInputError, SheetError) as error:
-        with writing(services.sessions) as session:
-            store.end_batch(session, batch_id, "failed", [{"message": error.message}])
-        return []
+        if not sizes:
+            with writing(services.sessions) as session:
+                store.end_batch(session, batch_id, "failed", [{"message": error.message}])
+            return
+        problems = [{"message": f"{error.message}（读取了前 {sum(sizes)} 份后停止，其余各行未生成）"}]
+    with writing(services.sessions) as session:
+        finished = store.start_chunks(session, batch_id, sum(sizes), problems)
+    if finished:
+        enqueue(Work("finish", batch_id))
+
+
+def _chunks(entries: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    """Consecutive runs of `size` entries (the last may be shorter)."""
+    chunk: list[dict] = []
     for entry in entries:
+        chunk.append(entry)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _record_chunk(services: Services, kind: Kind, batch_id: str, seq: int, chunk: list[dict]) -> None:
+    """Check a chunk's rows, number the valid ones, store its input and record it, ready to run."""
+    for entry in chunk:
         _check(kind, entry)
     with writing(services.sessions) as session:
-        _reserve_numbers(session, kind, entries)
-        chunks = [entries[start:start + settings.chunk_size] for start in range(0, len(entries), settings.chunk_size)]
-        for seq, chunk in enumerate(chunks):
-            services.storage.put(chunk_key(batch_id, seq), json.dumps(chunk, ensure_ascii=False).encode())
-        store.start_chunks(session, batch_id, [len(chunk) for chunk in chunks], problems)
-    return [Work("chunk", batch_id, seq) for seq in range(len(chunks))] or [Work("finish", batch_id)]
+        _reserve_numbers(session, kind, chunk)
+        services.storage.put(chunk_key(batch_id, seq), json.dumps(chunk, ensure_ascii=False).encode())
+        store.add_chunk(session, batch_id, seq, len(chunk))
 
 
 def _entries(source: str, kind: Kind, content: bytes, limit: int) -> tuple[Iterator[dict], list[dict]]:
@@ -179,21 +208,22 @@ def _taken(kind: Kind, taken: NumberTaken) -> dict:
     return {"path": kind.numbering.field, "message": f"编号已被{state}，不能重复使用；留空则自动编号"}
 
 
-def run_chunk(batching: Batching, batch_id: str, seq: int) -> list[Work]:
+def run_chunk(batching: Batching, batch_id: str, seq: int, enqueue: Enqueue) -> None:
     """Make a chunk's documents and record its rows in one transaction; finish after the last chunk."""
     services, settings = batching.services, batching.settings
     with writing(services.sessions) as session:
         chunk = store.claim_chunk(session, batch_id, seq, settings.lease)
         batch = store.get_batch(session, batch_id) if chunk else None
     if chunk is None:
-        return []
+        return
     entries = json.loads(services.storage.get(chunk_key(batch_id, seq)))
     kind = services.catalog.get(batch.kind)
     if chunk.attempts > settings.max_attempts:
         finished = _give_up(services, batch_id, seq, entries)
     else:
         finished = _produce(services, batch, kind, seq, entries)
-    return [Work("finish", batch_id)] if finished else []
+    if finished:
+        enqueue(Work("finish", batch_id))
 
 
 def _produce(services: Services, batch: Batch, kind: Kind, seq: int, entries: list[dict]) -> bool:
@@ -253,13 +283,13 @@ def _give_up(services: Services, batch_id: str, seq: int, entries: list[dict]) -
         return store.complete_chunk(session, batch_id, seq, [RowOutcome(e["row"], None, [GAVE_UP]) for e in entries])
 
 
-def finish(batching: Batching, batch_id: str) -> list[Work]:
+def finish(batching: Batching, batch_id: str, enqueue: Enqueue) -> None:
     """Write the error report and mark the batch done; then deliver its webhook, if it has one."""
     services, settings = batching.services, batching.settings
     with writing(services.sessions) as session:
         batch = store.claim_step(session, batch_id, "finish", settings.lease)
     if batch is None:
-        return []
+        return
     if batch.state == "finishing":
         services.storage.put(report_key(batch_id), report.build(services, batch))
         with writing(services.sessions) as session:
@@ -268,7 +298,6 @@ def finish(batching: Batching, batch_id: str) -> list[Work]:
         delivered = webhook.deliver(batch.webhook, summary(_fresh(services, batch_id)), settings)
         with writing(services.sessions) as session:
             store.webhook_sent(session, batch_id, delivered)
-    return []
 
 
 def _fresh(services: Services, batch_id: str) -> Batch:
@@ -283,13 +312,13 @@ def reap(batching: Batching) -> list[Work]:
         return store.reap(session, batching.settings.grace)
 
 
-STEPS: dict[str, Callable[..., list[Work]]] = {"prepare": prepare, "chunk": run_chunk, "finish": finish}
+STEPS: dict[str, Callable[..., None]] = {"prepare": prepare, "chunk": run_chunk, "finish": finish}
 
 
-def perform(batching: Batching, work: Work) -> list[Work]:
-    """Run one unit of work; the work that follows it."""
+def perform(batching: Batching, work: Work, enqueue: Enqueue) -> None:
+    """Run one unit of work, handing each unit that can follow it to `enqueue` as soon as it can start."""
     arguments = (work.batch_id,) if work.seq is None else (work.batch_id, work.seq)
-    return STEPS[work.step](batching, *arguments)
+    STEPS[work.step](batching, *arguments, enqueue)
 
 
 def run_inline(batching: Batching, first: Work, after: Callable[[Work], None]) -> None:
@@ -297,7 +326,7 @@ def run_inline(batching: Batching, first: Work, after: Callable[[Work], None]) -
     todo = deque([first])
     while todo:
         work = todo.popleft()
-        todo.extend(perform(batching, work))
+        perform(batching, work, todo.append)
         after(work)
 
 

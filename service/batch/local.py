@@ -1,9 +1,10 @@
 """Runs a batch from the command line: prepared here, its chunks made here and in helper processes.
 
-Chunks are leased in the store, so the helpers and this process share them without a plan: the
-helpers take chunks from the first on, this process from the last back, and whoever reaches a
-chunk already taken moves on. Helpers are spawned fresh (not forked) and build only the batch
-services, so each costs the memory of what it imports and nothing of this process's.
+Chunks are handed to the helpers as soon as they are read, so the helpers render while this
+process reads the rest of the sheet; once it has, this process takes chunks from the last back.
+Chunks are leased in the store, so whoever reaches a chunk already taken moves on. Helpers are
+spawned fresh (not forked) and build only the batch services, so each costs the memory of what
+it imports and nothing of this process's.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import multiprocessing
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import nullcontext
 from pathlib import Path
 
 from ..catalog import Catalog
@@ -32,36 +32,60 @@ HELPER_SETTINGS = ("DATABASE_URL", "STORAGE_URL", "BATCH_CHUNK_SIZE", "BATCH_LEA
 _helper: Batching | None = None  # a helper process's services, built once by _start_helper
 
 
+class _Run:
+    """One batch run here: the chunks seen, the helpers' futures and the work left for this process."""
+
+    def __init__(self, batching: Batching, batch_id: str, progress: Callable[[int, int], None],
+                 pool: ProcessPoolExecutor | None):
+        self.batching, self.batch_id, self.progress, self.pool = batching, batch_id, progress, pool
+        self.chunks: list[Work] = []
+        self.futures: list[Future] = []
+        self.later: list[Work] = []
+
+    def enqueue(self, work: Work) -> None:
+        """Hand a chunk to the helpers at once (if any) and note it for this process; keep other work for later."""
+        if work.step != "chunk":
+            self.later.append(work)
+            return
+        self.chunks.append(work)
+        if self.pool is not None:
+            try:
+                self.futures.append(self.pool.submit(_run_in_helper, work))
+            except BrokenProcessPool:
+                pass  # a helper died: this process makes the chunk when it goes over them all
+
+    def report(self) -> None:
+        """Pass on the rows handled so far."""
+        batch = _fresh(self.batching, self.batch_id)
+        self.progress(batch.produced + batch.failed, batch.total)
+
+
 def run(batching: Batching, batch_id: str, progress: Callable[[int, int], None],
         config: Mapping | None = None, helpers: int = 0) -> Batch:
     """Prepare the batch and make every chunk, with `helpers` extra processes; progress(handled, total) as it goes.
 
     `config` (the app's settings) is needed when there are helpers. A helper that dies leaves its
-    chunk to this process.
+    chunks to this process.
     """
-    pool = _pool(config, helpers) if helpers else nullcontext()
-    with pool:
-        follow = perform(batching, Work("prepare", batch_id))
-        chunks = [work for work in follow if work.step == "chunk"]
-        futures = [pool.submit(_run_in_helper, work) for work in chunks] if helpers else []
-
-        def report() -> None:
-            """Pass on the rows handled so far."""
-            progress(*_handled(batching, batch_id))
-
-        report()
-        follow = [work for work in follow if work.step != "chunk"]
-        for work in reversed(chunks) if helpers else chunks:
-            follow += perform(batching, work)
-            report()
-        follow += _helpers_done(batching, batch_id, futures, report)
-    for work in follow:
-        run_inline(batching, work, lambda _: report())
+    pool = _pool(config, helpers) if helpers else None
+    state = _Run(batching, batch_id, progress, pool)
+    try:
+        perform(batching, Work("prepare", batch_id), state.enqueue)
+        state.report()
+        for work in reversed(state.chunks) if pool else state.chunks:
+            perform(batching, work, state.enqueue)
+            state.report()
+        _helpers_done(state)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    for work in state.later:
+        run_inline(batching, work, lambda _: state.report())
     return _fresh(batching, batch_id)
 
 
 def _pool(config: Mapping | None, helpers: int) -> ProcessPoolExecutor:
-    """Helper processes, started now so they are ready once the batch is prepared."""
+    """Helper processes, started now so they are ready for the first chunk."""
     settings = {key: config[key] for key in HELPER_SETTINGS}
     pool = ProcessPoolExecutor(helpers, multiprocessing.get_context("spawn"), _start_helper, (settings,))
     for _ in range(helpers):
@@ -76,39 +100,33 @@ def _start_helper(settings: dict) -> None:
 
 
 def _warm() -> None:
-    """Nothing: submitted at start so each helper process starts while the batch is prepared."""
+    """Nothing: submitted at start so each helper process starts while the sheet is read."""
 
 
 def _run_in_helper(work: Work) -> list[Work]:
     """Do a unit of work in a helper process; the work that follows it."""
-    return perform(_helper, work)
-
-
-def _helpers_done(batching: Batching, batch_id: str, futures: list[Future], report: Callable[[], None]) -> list[Work]:
-    """Wait for the helpers, reporting progress; then make here any chunk a dead helper left."""
     follow: list[Work] = []
-    broken = False
+    perform(_helper, work, follow.append)
+    return follow
+
+
+def _helpers_done(state: _Run) -> None:
+    """Wait for the helpers, reporting progress; then make here any chunk a dead helper left."""
+    futures, broken = state.futures, False
     while futures:
         done, pending = wait(futures, return_when=FIRST_COMPLETED)
         for future in done:
             try:
-                follow += future.result()
+                state.later += future.result()
             except BrokenProcessPool:
                 broken = True
         futures = list(pending)
-        report()
+        state.report()
     if broken:
-        with writing(batching.services.sessions) as session:
-            left = store.release_chunks(session, batch_id)
+        with writing(state.batching.services.sessions) as session:
+            left = store.release_chunks(session, state.batch_id)
         for work in left:
-            follow += perform(batching, work)
-    return follow
-
-
-def _handled(batching: Batching, batch_id: str) -> tuple[int, int]:
-    """Rows handled so far and the batch's total."""
-    batch = _fresh(batching, batch_id)
-    return batch.produced + batch.failed, batch.total
+            perform(state.batching, work, state.later.append)
 
 
 def _fresh(batching: Batching, batch_id: str) -> Batch:

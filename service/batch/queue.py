@@ -52,8 +52,7 @@ class Queue:
     def _work(self, step: str, batch_id: str, seq: int | None) -> None:
         """The task: perform one unit of work inside the app, then enqueue what follows it."""
         with self.app.app_context():
-            for follow in jobs.perform(batching(self.app), Work(step, batch_id, seq)):
-                self.enqueue(follow)
+            jobs.perform(batching(self.app), Work(step, batch_id, seq), self.enqueue)
 
     def enqueue(self, work: Work) -> None:
         """Put a unit of work on the queue (ids only)."""

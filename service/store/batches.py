@@ -89,22 +89,41 @@ def _step_due(step: str):
     return or_(Batch.state == "finishing", and_(Batch.state == "done", Batch.webhook_state == "pending"))
 
 
-def start_chunks(session: Session, batch_id: str, sizes: list[int], problems: list[dict]) -> None:
-    """Record the prepared chunks (rows per chunk) and the rows no document claimed; run or finish."""
+def add_chunk(session: Session, batch_id: str, seq: int, rows: int) -> None:
+    """Record a prepared chunk (its input is stored), ready to be run while the batch is still being prepared."""
     require_write(session)
-    now = utcnow()
-    if sizes:
-        session.execute(insert(BatchChunk), [
-            {"batch_id": batch_id, "seq": seq, "rows": rows, "done": False, "enqueued_at": now, "attempts": 0}
-            for seq, rows in enumerate(sizes)
-        ])
+    session.execute(insert(BatchChunk).values(batch_id=batch_id, seq=seq, rows=rows, done=False,
+                                              enqueued_at=utcnow(), attempts=0))
+
+
+def chunk_numbers(session: Session, batch_id: str) -> set[int]:
+    """The numbers (seq) of the chunks recorded so far."""
+    return set(session.scalars(select(BatchChunk.seq).where(BatchChunk.batch_id == batch_id)))
+
+
+def start_chunks(session: Session, batch_id: str, total: int, problems: list[dict]) -> bool:
+    """End preparing: record the row total and the rows no document claimed; True when no chunk is left to run.
+
+    The batch row is updated first, so this and complete_chunk() take its lock in turn: whichever
+    comes second sees the other's work, and exactly one of them moves the batch to finishing.
+    """
+    require_write(session)
     session.execute(update(Batch).where(Batch.id == batch_id).values(
-        state="running" if sizes else "finishing", total=sum(sizes), problems=problems,
-        leased_until=None, enqueued_at=now))
+        state="running", total=total, problems=problems, leased_until=None, enqueued_at=utcnow()))
+    return _finish_if_done(session, batch_id)
+
+
+def _finish_if_done(session: Session, batch_id: str) -> bool:
+    """Move a running batch with no open chunk to finishing; True if it moved."""
+    open_chunks = select(func.count()).select_from(BatchChunk).where(BatchChunk.batch_id == batch_id, BatchChunk.done.is_(False))
+    if session.scalar(select(Batch.state).where(Batch.id == batch_id)) != "running" or session.scalar(open_chunks):
+        return False
+    session.execute(update(Batch).where(Batch.id == batch_id).values(state="finishing", enqueued_at=utcnow()))
+    return True
 
 
 def complete_chunk(session: Session, batch_id: str, seq: int, outcomes: list[RowOutcome]) -> bool:
-    """Record a chunk's rows and counts, once; True when it was the batch's last open chunk."""
+    """Record a chunk's rows and counts, once; True when it was the last open chunk of a batch done preparing."""
     require_write(session)
     done = session.execute(update(BatchChunk)
                            .where(BatchChunk.batch_id == batch_id, BatchChunk.seq == seq, BatchChunk.done.is_(False))
@@ -118,11 +137,7 @@ def complete_chunk(session: Session, batch_id: str, seq: int, outcomes: list[Row
     session.execute(update(Batch).where(Batch.id == batch_id).values(
         produced=Batch.produced + produced, failed=Batch.failed + len(outcomes) - produced,
         warnings=Batch.warnings + sum(o.warnings for o in outcomes)))
-    open_chunks = select(func.count()).select_from(BatchChunk).where(BatchChunk.batch_id == batch_id, BatchChunk.done.is_(False))
-    if session.scalar(open_chunks):
-        return False
-    session.execute(update(Batch).where(Batch.id == batch_id).values(state="finishing", enqueued_at=utcnow()))
-    return True
+    return _finish_if_done(session, batch_id)
 
 
 def release_chunks(session: Session, batch_id: str) -> list[Work]:

@@ -80,7 +80,10 @@ def test_a_corrected_report_uploaded_as_it_is_makes_only_the_missing_documents(b
 def test_rerunning_work_makes_nothing_twice(batching):
     """Finished chunks are not run again, and the rows' keys replay rather than render anew."""
     batch = run(batching, "json", json.dumps(certificates(5)).encode())
-    assert jobs.run_chunk(batching, batch.id, 0) == [] and jobs.finish(batching, batch.id) == []
+    follow: list[Work] = []
+    jobs.run_chunk(batching, batch.id, 0, follow.append)
+    jobs.finish(batching, batch.id, follow.append)
+    assert follow == []
     kind_ = kind("certificate")
     requests = [Request(p, jobs.row_key(batch.id, n)) for n, p in enumerate(certificates(5), 1)]
     outcomes = batching.services.produce_many(kind_, requests, "key:hr")
@@ -91,12 +94,15 @@ def test_rerunning_work_makes_nothing_twice(batching):
 def test_a_chunk_that_keeps_crashing_is_given_up_so_the_batch_ends(batching):
     """After the maximum attempts a chunk's rows fail with a clear message; the others are made."""
     batch = jobs.create(batching, kind("certificate"), "json", json.dumps(certificates(5)).encode(), "key:hr")
-    chunks = jobs.prepare(batching, batch.id)
+    chunks: list[Work] = []
+    jobs.prepare(batching, batch.id, chunks.append)
     with writing(batching.services.sessions) as session:
         session.execute(update(BatchChunk).where(BatchChunk.seq == 0).values(attempts=batching.settings.max_attempts))
-    follow = [w for chunk in chunks for w in jobs.perform(batching, chunk)]
+    follow: list[Work] = []
+    for chunk in chunks:
+        jobs.perform(batching, chunk, follow.append)
     assert follow == [Work("finish", batch.id)]
-    jobs.finish(batching, batch.id)
+    jobs.finish(batching, batch.id, follow.append)
     with batching.services.sessions() as session:
         finished = store.get_batch(session, batch.id)
     assert (finished.state, finished.produced, finished.failed) == ("done", 2, 3)

@@ -21,7 +21,9 @@ def new_batch(sessions, chunks: list[int] | None = None) -> str:
         batch = batches.create_batch(session, kind="certificate", source="xlsx", formats=["docx"], webhook=None,
                                      created_by="key:hr")
         if chunks is not None:
-            batches.start_chunks(session, batch.id, chunks, [])
+            for seq, rows in enumerate(chunks):
+                batches.add_chunk(session, batch.id, seq, rows)
+            batches.start_chunks(session, batch.id, sum(chunks), [])
         return batch.id
 
 
