@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
 from . import create_app, engine, pdf
 from .batch.upload import UnsafeUpload, check_xlsx
@@ -249,7 +249,7 @@ def sheet(kind_id: str, output: Path | None, example: bool) -> None:
     click.echo(f"已生成 {target}")
 
 
-@main.command("batch")
+@main.command("batch", with_appcontext=False)
 @click.argument("kind_id", metavar="KIND")
 @click.argument("sheet_path", metavar="SHEET.xlsx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="文书压缩包（.zip）")
@@ -257,22 +257,30 @@ def sheet(kind_id: str, output: Path | None, example: bool) -> None:
 @click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path), help="全部文书合并为一个 PDF（按行顺序，一次打印）")
 @click.option("--workers", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="CPU 核数",
               help="同时生成文书的进程数")
-@with_appcontext
 def batch_command(kind_id: str, sheet_path: Path, output: Path, report: Path | None, pdf_path: Path | None,
                   workers: int) -> None:
     """按填好的表格批量生成文书（本进程与辅助进程并行）；有未生成的行时以状态 2 退出。"""
-    from .batch import jobs, local, queue
+    from .batch import local
 
     kind, content = _kind(kind_id), sheet_path.read_bytes()
     try:
         check_xlsx(content)
     except UnsafeUpload as unsafe:
         raise InputError(unsafe.message) from None
+    with local.Helpers(workers - 1) as helpers:  # started before the app, so both start up at once
+        with click.get_current_context().ensure_object(ScriptInfo).load_app().app_context():
+            _batch(kind, content, output, report, pdf_path, helpers)
+
+
+def _batch(kind, content: bytes, output: Path, report: Path | None, pdf_path: Path | None, helpers) -> None:
+    """Run the batch command's job in the app."""
+    from .batch import jobs, local, queue
+
     batching = queue.batching(current_app)
     record = jobs.create(batching, kind, "xlsx", content, "cli")
     with click.progressbar(length=1, label="生成文书", show_pos=True) as bar:
         finished = local.run(batching, record.id, lambda handled, total: _advance(bar, handled, total),
-                             current_app.config, helpers=workers - 1)
+                             current_app.config, helpers)
     if finished.state == "failed":
         raise InputError("；".join(problem["message"] for problem in finished.problems))
     local.save(batching, record.id, output, report)

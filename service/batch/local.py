@@ -29,15 +29,36 @@ from .paths import report_key
 HELPER_SETTINGS = ("DATABASE_URL", "STORAGE_URL", "BATCH_CHUNK_SIZE", "BATCH_LEASE_SECONDS", "BATCH_GRACE_SECONDS",
                    "BATCH_MAX_ATTEMPTS", "BATCH_MAX_DOCUMENTS", "WEBHOOK_HOSTS", "WEBHOOK_TIMEOUT")
 
-_helper: Batching | None = None  # a helper process's services, built once by _start_helper
+_helper: Batching | None = None  # a helper process's services, built on its first unit of work
+
+
+class Helpers:
+    """Helper processes for a batch run; started first, so their start-up overlaps this process's.
+
+    Use as a context manager; with no helpers (0) it does nothing.
+    """
+
+    def __init__(self, count: int):
+        self.count = count
+        self.pool = ProcessPoolExecutor(count, multiprocessing.get_context("spawn")) if count else None
+        for _ in range(count):
+            self.pool.submit(_warm)
+
+    def __enter__(self) -> Helpers:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
 
 
 class _Run:
     """One batch run here: the chunks seen, the helpers' futures and the work left for this process."""
 
     def __init__(self, batching: Batching, batch_id: str, progress: Callable[[int, int], None],
-                 pool: ProcessPoolExecutor | None):
-        self.batching, self.batch_id, self.progress, self.pool = batching, batch_id, progress, pool
+                 helpers: Helpers, settings: dict):
+        self.batching, self.batch_id, self.progress = batching, batch_id, progress
+        self.pool, self.settings = helpers.pool, settings
         self.chunks: list[Work] = []
         self.futures: list[Future] = []
         self.later: list[Work] = []
@@ -50,7 +71,7 @@ class _Run:
         self.chunks.append(work)
         if self.pool is not None:
             try:
-                self.futures.append(self.pool.submit(_run_in_helper, work))
+                self.futures.append(self.pool.submit(_run_in_helper, self.settings, work))
             except BrokenProcessPool:
                 pass  # a helper died: this process makes the chunk when it goes over them all
 
@@ -61,50 +82,40 @@ class _Run:
 
 
 def run(batching: Batching, batch_id: str, progress: Callable[[int, int], None],
-        config: Mapping | None = None, helpers: int = 0) -> Batch:
-    """Prepare the batch and make every chunk, with `helpers` extra processes; progress(handled, total) as it goes.
+        config: Mapping | None = None, helpers: Helpers | None = None) -> Batch:
+    """Prepare the batch and make every chunk, here and in the helpers; progress(handled, total) as it goes.
 
     `config` (the app's settings) is needed when there are helpers. A helper that dies leaves its
     chunks to this process.
     """
-    pool = _pool(config, helpers) if helpers else None
-    state = _Run(batching, batch_id, progress, pool)
-    try:
-        perform(batching, Work("prepare", batch_id), state.enqueue)
+    helpers = helpers or Helpers(0)
+    settings = {key: config[key] for key in HELPER_SETTINGS} if helpers.count else {}
+    state = _Run(batching, batch_id, progress, helpers, settings)
+    perform(batching, Work("prepare", batch_id), state.enqueue)
+    state.report()
+    for work in reversed(state.chunks) if helpers.count else state.chunks:
+        perform(batching, work, state.enqueue)
         state.report()
-        for work in reversed(state.chunks) if pool else state.chunks:
-            perform(batching, work, state.enqueue)
-            state.report()
-        _helpers_done(state)
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+    _helpers_done(state)
     for work in state.later:
         run_inline(batching, work, lambda _: state.report())
     return _fresh(batching, batch_id)
 
 
-def _pool(config: Mapping | None, helpers: int) -> ProcessPoolExecutor:
-    """Helper processes, started now so they are ready for the first chunk."""
-    settings = {key: config[key] for key in HELPER_SETTINGS}
-    pool = ProcessPoolExecutor(helpers, multiprocessing.get_context("spawn"), _start_helper, (settings,))
-    for _ in range(helpers):
-        pool.submit(_warm)
-    return pool
-
-
-def _start_helper(settings: dict) -> None:
-    """Build this helper process's batch services (the database is migrated and the templates checked already)."""
-    global _helper  # noqa: PLW0603 (a pool initializer's per-process state)
-    _helper = Batching(open_services(settings, Catalog()), Settings.from_config(settings))
-
-
 def _warm() -> None:
-    """Nothing: submitted at start so each helper process starts while the sheet is read."""
+    """Load what a chunk needs: submitted at start so each helper gets ready while the sheet is read."""
+    from .. import documents  # noqa: F401 (imported for its side effect: the modules are loaded)
 
 
-def _run_in_helper(work: Work) -> list[Work]:
-    """Do a unit of work in a helper process; the work that follows it."""
+def _run_in_helper(settings: dict, work: Work) -> list[Work]:
+    """Do a unit of work in a helper process; the work that follows it.
+
+    The helper's batch services are built on its first unit (the database is migrated and the
+    templates checked already by the process that started it).
+    """
+    global _helper  # noqa: PLW0603 (a helper process's state, built once)
+    if _helper is None:
+        _helper = Batching(open_services(settings, Catalog()), Settings.from_config(settings))
     follow: list[Work] = []
     perform(_helper, work, follow.append)
     return follow
