@@ -58,6 +58,20 @@ def wait_ready(port: int, timeout: float = 30) -> None:
     raise RuntimeError("server did not start")
 
 
+class Connection(http.client.HTTPConnection):
+    """An HTTP connection that sends each packet at once (TCP_NODELAY), as curl and wrk do.
+
+    http.client writes a request's headers and body separately; with Nagle's algorithm on, the
+    body then waits for the server's delayed ACK of the headers, which would be measured as
+    server latency.
+    """
+
+    def connect(self) -> None:
+        """Connect, then turn Nagle's algorithm off."""
+        super().connect()
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
 def client_loop(port: int, body: bytes, headers: dict, stop: float, slots: Iterator[float] | None,
                 latencies: list, errors: list) -> None:
     """Send requests until `stop`, recording each latency: back to back, or each at its slot of a schedule.
@@ -65,7 +79,7 @@ def client_loop(port: int, body: bytes, headers: dict, stop: float, slots: Itera
     A paced request's latency counts from its slot, not from when it was sent: a server that falls
     behind is charged for the wait it causes (no coordinated omission).
     """
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection = Connection("127.0.0.1", port, timeout=30)
     while time.monotonic() < stop:
         start = time.perf_counter()
         if slots is not None:
@@ -77,7 +91,7 @@ def client_loop(port: int, body: bytes, headers: dict, stop: float, slots: Itera
             response.read()
         except (OSError, http.client.HTTPException):
             connection.close()
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection = Connection("127.0.0.1", port, timeout=30)
             errors.append("connection")
             continue
         latencies.append(time.perf_counter() - start)
@@ -85,7 +99,13 @@ def client_loop(port: int, body: bytes, headers: dict, stop: float, slots: Itera
             errors.append(response.status)
         if response.getheader("Connection", "").lower() == "close":
             connection.close()
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection = Connection("127.0.0.1", port, timeout=30)
+
+
+def schedule(started: float, client: int, clients: int, rate: float) -> Iterator[float]:
+    """The send times of one of `clients` paced clients: together `rate` requests/s, evenly spread."""
+    for n in itertools.count():
+        yield started + (n * clients + client) / rate
 
 
 def load(port: int, body: bytes, headers: dict, clients: int, seconds: float, rate: float | None) -> dict:
@@ -96,7 +116,7 @@ def load(port: int, body: bytes, headers: dict, clients: int, seconds: float, ra
     stop = time.monotonic() + seconds
     threads = []
     for client in range(clients):
-        slots = (started + (n * clients + client) / rate for n in itertools.count()) if rate else None
+        slots = schedule(started, client, clients, rate) if rate else None
         threads.append(threading.Thread(target=client_loop, args=(port, body, headers, stop, slots, latencies, errors)))
     for thread in threads:
         thread.start()
