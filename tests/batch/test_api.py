@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import subprocess
@@ -11,7 +12,9 @@ import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from docx import Document
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from service import create_app
 from service.batch import consumer
@@ -19,6 +22,7 @@ from service.batch.writer import filled_sheet
 from service.pdf.worker import office_binary
 from service.store.db import writing
 from service.store.keys import create_key
+from service.store.models import Document as DocumentRecord
 
 from .conftest import certificates, kind
 from .test_upload import zip_of
@@ -163,3 +167,18 @@ def test_combined_pdf_holds_every_document_in_row_order(app, client):
     texts = pages.split("\f")
     assert [next(name for name in people if name in text) for text in texts if text.strip()] == people
     app.extensions["docgen-pdf"].converter().close()
+
+
+def test_a_batch_document_is_downloaded_alone_from_its_chunk_pack(app, client):
+    """Batch documents share one stored pack per chunk; each record's file is still its own .docx."""
+    created = upload(client, filled_sheet(kind("certificate"), certificates(3)))
+    with app.extensions["docgen"].sessions() as session:
+        stored = {(d.file_key, d.file_entry is not None) for d in session.scalars(select(DocumentRecord))}
+    assert len(stored) == 1 and stored.pop()[1]
+    listing = client.get("/api/v1/documents", query_string={"kind": "certificate"}).json["items"]
+    assert len(listing) == 3
+    for record in listing:
+        file = client.get(f"/api/v1/documents/{record['id']}/file")
+        assert file.status_code == 200 and hashlib.sha256(file.data).hexdigest() == record["sha256"]
+        assert record["data"]["recipient"] in "".join(Document(io.BytesIO(file.data)).element.body.itertext())
+    assert created.status_code == 202

@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 from click.testing import CliRunner
+from docx import Document
 from openpyxl import load_workbook
 
 from service.batch.reader import Reading
@@ -68,3 +69,18 @@ def test_batch_writes_one_combined_pdf(tmp_path, runner):
     assert result.exit_code == 0, result.output
     info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
     assert "Pages:           3" in info
+
+
+def test_batch_with_helper_processes_numbers_rows_in_order_and_zips_them_in_order(tmp_path, runner, monkeypatch):
+    """--workers 3 (two spawned helpers, chunks of 4): 30 rows, serials 1–30 in row order, zip in row order."""
+    monkeypatch.setenv("DOCGEN_BATCH_CHUNK_SIZE", "4")
+    payloads = certificates(30)
+    sheet, out = tmp_path / "名单.xlsx", tmp_path / "证书.zip"
+    sheet.write_bytes(filled_sheet(kind("certificate"), payloads))
+    result = runner.invoke(main, ["batch", "certificate", str(sheet), "-o", str(out), "--workers", "3"])
+    assert result.exit_code == 0, result.output
+    names = zipfile.ZipFile(out).namelist()
+    assert [name.split("-")[1] for name in names] == [p["recipient"] for p in payloads]
+    for n, name in enumerate(names, 1):
+        text = "".join(Document(io.BytesIO(zipfile.ZipFile(out).read(name))).element.body.itertext())
+        assert f"〔2026〕{n}号" in text and payloads[n - 1]["recipient"] in text

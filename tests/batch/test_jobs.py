@@ -17,7 +17,7 @@ from service.documents import Request
 from service.store import batches as store
 from service.store.batches import Work
 from service.store.db import writing
-from service.store.models import BatchChunk, Document
+from service.store.models import BatchChunk, Document, RegisteredNumber
 
 from .conftest import certificates, kind, layout
 
@@ -105,7 +105,11 @@ def test_a_chunk_that_keeps_crashing_is_given_up_so_the_batch_ends(batching):
     jobs.finish(batching, batch.id, follow.append)
     with batching.services.sessions() as session:
         finished = store.get_batch(session, batch.id)
+        numbers = session.scalars(select(RegisteredNumber).order_by(RegisteredNumber.serial)).all()
     assert (finished.state, finished.produced, finished.failed) == ("done", 2, 3)
+    assert [(n.serial, n.voided_at is not None) for n in numbers] == [(1, True), (2, True), (3, True), (4, False), (5, False)]
+    assert "未能生成" in numbers[0].void_reason
+    assert sorted(d.serial for d in documents(batching)) == [4, 5]
 
 
 def test_an_unreadable_upload_fails_the_batch_with_its_reason(batching):
@@ -132,3 +136,29 @@ def test_formats_other_than_docx_are_refused_for_now(batching):
     with pytest.raises(jobs.BatchInputError, match="不支持的格式"):
         jobs.create(batching, kind("certificate"), "json", b"[]", "key:hr", formats=("pdf",))
     assert batching.services.sessions().scalar(select(func.count()).select_from(Document)) == 0
+
+
+def test_rows_past_the_limit_stop_the_reading_and_the_rows_read_are_made(batching):
+    """A sheet longer than the limit: the chunks read before it are made, numbered in order; the rest is listed."""
+    batching.settings = jobs.Settings(chunk_size=2, max_documents=5)
+    batch = run(batching, "xlsx", filled_sheet(kind("certificate"), certificates(8)))
+    assert (batch.state, batch.total, batch.produced) == ("done", 4, 4)
+    assert "一次最多生成 5 份" in batch.problems[0]["message"] and "其余各行未生成" in batch.problems[0]["message"]
+    assert [d.serial for d in documents(batching)] == [1, 2, 3, 4]
+
+
+def test_a_batch_is_numbered_as_it_is_read_in_row_order(batching):
+    """Every valid row gets its serial when its chunk is read, before any chunk runs; invalid rows none."""
+    payloads = certificates(7)
+    payloads[2]["honour"] = "劳动模范"
+    batch = jobs.create(batching, kind("certificate"), "json", json.dumps(payloads).encode(), "key:hr")
+    chunks: list[Work] = []
+    jobs.prepare(batching, batch.id, chunks.append)
+    assert chunks == [Work("chunk", batch.id, seq) for seq in range(3)]
+    with batching.services.sessions() as session:
+        assert session.scalars(select(RegisteredNumber.serial)).all() == [1, 2, 3, 4, 5, 6]
+        assert session.scalar(select(func.count()).select_from(Document)) == 0
+    for chunk in reversed(chunks):
+        jobs.perform(batching, chunk, chunks.append)
+    made = {d.data["recipient"]: d.serial for d in documents(batching)}
+    assert made == {p["recipient"]: n for n, p in zip([1, 2, None, 3, 4, 5, 6], payloads) if n}

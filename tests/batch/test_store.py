@@ -93,3 +93,25 @@ def test_done_batches_with_a_webhook_to_deliver_are_reaped_for_finishing(session
         batches.webhook_sent(session, batch_id, delivered=True)
         assert batches.get_batch(session, batch_id).webhook_state == "delivered"
         assert batches.reap(session, GRACE) == []
+
+
+def test_the_batch_finishes_once_both_preparing_and_its_chunks_are_done(sessions):
+    """A chunk completed while the batch is still read does not finish it; ending the reading then does."""
+    with writing(sessions) as session:
+        batch = batches.create_batch(session, kind="certificate", source="xlsx", formats=["docx"], webhook=None,
+                                     created_by="key:hr")
+        batches.add_chunk(session, batch.id, 0, 1)
+        assert batches.complete_chunk(session, batch.id, 0, [RowOutcome(2, None, [])]) is False
+        assert batches.start_chunks(session, batch.id, 1, []) is True
+        assert batches.get_batch(session, batch.id).state == "finishing"
+
+
+def test_released_chunks_are_the_unfinished_ones(sessions):
+    """release_chunks() gives back the leases of open chunks only, as work to do again."""
+    batch_id = new_batch(sessions, [1, 1, 1])
+    with writing(sessions) as session:
+        for seq in range(3):
+            batches.claim_chunk(session, batch_id, seq, LEASE)
+        batches.complete_chunk(session, batch_id, 1, [RowOutcome(3, None, [])])
+        assert batches.release_chunks(session, batch_id) == [Work("chunk", batch_id, 0), Work("chunk", batch_id, 2)]
+        assert batches.claim_chunk(session, batch_id, 0, LEASE) is not None
