@@ -89,7 +89,7 @@ def context(data: dict) -> dict:
 
 
 def warnings(data: dict) -> list[dict]:
-    """A long deed may not fit the certificate's page."""
+    """A long deed is set in smaller type (the template shrinks it to keep the certificate on one page)."""
     if len(data["deed"]) > DEED_FITS:
-        return [{"path": "deed", "message": f"事迹超过{DEED_FITS}字，证书版面可能放不下，建议精简"}]
+        return [{"path": "deed", "message": f"事迹超过{DEED_FITS}字，证书正文可能改用较小字号；如需大字排版，建议精简"}]
     return []

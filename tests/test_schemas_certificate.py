@@ -83,7 +83,7 @@ def test_invalid_certificates(changes, path, message):
 
 
 def test_long_deed_warning():
-    """A deed too long for the page warns."""
+    """A long deed warns that its type may shrink (it always fits the page, see test_templates)."""
     assert certificate.warnings(loaded(deed="在任务中" * 40)) == [
-        {"path": "deed", "message": "事迹超过120字，证书版面可能放不下，建议精简"}
+        {"path": "deed", "message": "事迹超过120字，证书正文可能改用较小字号；如需大字排版，建议精简"}
     ]
