@@ -85,7 +85,7 @@ FORMS = ["临时党支部活动签到表", "临时党支部活动记录表"]
 
 def texts(title: str, description: str, default: list[str], max_length: int = 500) -> List:
     """A list of paragraphs that defaults to the standard text ``default``."""
-    return List(LongText(max_length=max_length, metadata=meta(title, "一段文字")), max_items=30,
+    return List(LongText(required=True, max_length=max_length, metadata=meta(title, "一段文字")), max_items=30,
                 load_default=lambda: list(default), metadata=meta(title, f"{description}；不填则使用标准表述"))
 
 

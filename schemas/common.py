@@ -643,7 +643,7 @@ def signatory_field() -> Text:
 
 def cc_field() -> List:
     """抄送机关, optional."""
-    return List(Text(metadata=meta("抄送机关", "如：上级党委组织部")), max_items=30,
+    return List(Text(required=True, metadata=meta("抄送机关", "如：上级党委组织部")), max_items=30,
                 metadata=meta("抄送", "可选，抄送机关名称，每项一个"))
 
 

@@ -109,12 +109,12 @@ class Schema(BaseSchema):
                        metadata=meta("出席人员", "委员会会议只列委员；其他参会人员列入列席"))
     absentees = List(Nested(Absentee), max_items=100, metadata=meta("请假人员", "每人须写明请假原因"))
     observers = People(max_items=100, metadata=meta("列席人员", "可选"))
-    topics = List(Text(max_length=200, metadata=meta("议题", "一个议题")), required=True, min_items=1,
+    topics = List(Text(required=True, max_length=200, metadata=meta("议题", "一个议题")), required=True, min_items=1,
                   max_items=20, metadata=meta("会议议题", "每项一个议题"))
     discussion = LongText(load_default="", metadata=meta("会议主要精神", "讨论和发言要点，每段一行"))
     decisions = List(Nested(Decision), required=True, min_items=1, max_items=50,
                      metadata=meta("议定事项", "每项写明责任人和完成时限"))
-    distribution = List(Text(metadata=meta("分送单位", "如：各党支部")), max_items=30,
+    distribution = List(Text(required=True, metadata=meta("分送单位", "如：各党支部")), max_items=30,
                         metadata=meta("分送", "可选，纪要分送的单位"))
     date = Date(load_default=None, metadata=meta("纪要日期", "不填则为会议日期"))
 

@@ -94,7 +94,7 @@ class Item(BaseSchema):
     """A 项 with 目 under it."""
 
     text = LongText(required=True, max_length=1000, validate=untyped("item"), metadata=meta("项", "项的文字"))
-    items = List(Text(max_length=500, multiline=True, validate=untyped("sub_item"), metadata=meta("目", "目的文字")),
+    items = List(Text(required=True, max_length=500, multiline=True, validate=untyped("sub_item"), metadata=meta("目", "目的文字")),
                  max_items=30, metadata=meta("目", "可选，编为1. 2. 3."))
 
 
@@ -134,7 +134,7 @@ class Schema(OfficialSchema):
     interpreter = Text(load_default=PROFILE.organisation.name,
                        metadata=meta("解释机构", f"附则：本办法由谁负责解释，默认：{PROFILE.organisation.name}"))
     effective_on = Date(load_default=None, metadata=meta("施行日期", "附则：不填则“自印发之日起施行”"))
-    repeals = List(Text(max_length=200, metadata=meta("废止文件", "如：《中心会议管理规定》（中心党总支〔2023〕5号）")),
+    repeals = List(Text(required=True, max_length=200, metadata=meta("废止文件", "如：《中心会议管理规定》（中心党总支〔2023〕5号）")),
                    max_items=20, metadata=meta("同时废止", "可选，附则中写明同时废止的文件"))
     addressee = addressee_field()
     notice_note = LongText(load_default="", max_length=2000, metadata=meta("通知补充内容", "可选，印发通知中的其他要求"))

@@ -93,6 +93,8 @@ def test_all_required_fields_missing():
         ({"attendees": []}, "attendees", "不能为空，至少填写1项"),
         ({"decisions": []}, "decisions", "不能为空，至少填写1项"),
         ({"topics": []}, "topics", "不能为空，至少填写1项"),
+        ({"topics": ["学习传达会议精神", "  "]}, "topics[1]", "不能为空白"),
+        ({"distribution": [""]}, "distribution[0]", "不能为空白"),
         ({"meeting_type": "座谈会"}, "meeting_type", "应为以下之一：支委会、总支委员会、党员大会、专题研讨、主题党日"),
         ({"organisation": "不存在的支部"}, "organisation", "应为以下之一：中心党总支、综合管理处党支部、"),
         ({"title": "“如何形成中心合力”专题研讨会纪要"}, "title", "会议名称不用加“纪要”，生成时会自动加上"),
