@@ -106,7 +106,8 @@ def prepare(batching: Batching, batch_id: str, enqueue: Enqueue) -> None:
     order, in the transaction that records its chunk; the chunk is enqueued at once, so workers
     render while the rest of the sheet is read. An upload that cannot be read at all fails the
     batch; one that breaks off part way keeps the chunks read so far and lists why the rest was
-    not made. A prepare run again after a crash skips the chunks it recorded before.
+    not made. A prepare run again after a crash skips the chunks recorded before (and enqueues
+    them again, in case they were not); two at once record each chunk once.
     """
     services, settings = batching.services, batching.settings
     with writing(services.sessions) as session:
@@ -115,25 +116,25 @@ def prepare(batching: Batching, batch_id: str, enqueue: Enqueue) -> None:
     if batch is None:
         return
     kind = services.catalog.get(batch.kind)
-    sizes: list[int] = []
+    problems: list[dict] = []
+    unreadable = None
     try:
         if batch.attempts > settings.max_attempts:
             raise BatchInputError("多次尝试仍无法读取上传的文件，请检查文件后重新上传")
         entries, problems = _entries(batch.source, kind, services.storage.get(upload_key(batch.id, batch.source)),
                                      settings.max_documents)
         for seq, chunk in enumerate(_chunks(entries, settings.chunk_size)):
-            if seq not in recorded:
-                _record_chunk(services, kind, batch_id, seq, chunk)
+            if seq in recorded or _record_chunk(batching, kind, batch_id, seq, chunk):
                 enqueue(Work("chunk", batch_id, seq))
-            sizes.append(len(chunk))
     except (BatchInputError, SheetError) as error:
-        if not sizes:
-            with writing(services.sessions) as session:
-                store.end_batch(session, batch_id, "failed", [{"message": error.message}])
-            return
-        problems = [{"message": f"{error.message}（读取了前 {sum(sizes)} 份后停止，其余各行未生成）"}]
+        unreadable = error.message
     with writing(services.sessions) as session:
-        finished = store.start_chunks(session, batch_id, sum(sizes), problems)
+        if unreadable is not None and not store.chunk_numbers(session, batch_id):
+            store.end_batch(session, batch_id, "failed", [{"message": unreadable}])
+            return
+        if unreadable is not None:
+            problems = [*problems, {"message": f"{unreadable}（已读取的行照常生成，其余各行未生成）"}]
+        finished = store.start_chunks(session, batch_id, problems)
     if finished:
         enqueue(Work("finish", batch_id))
 
@@ -150,14 +151,17 @@ def _chunks(entries: Iterable[dict], size: int) -> Iterator[list[dict]]:
         yield chunk
 
 
-def _record_chunk(services: Services, kind: Kind, batch_id: str, seq: int, chunk: list[dict]) -> None:
-    """Check a chunk's rows, number the valid ones, store its input and record it, ready to run."""
+def _record_chunk(batching: Batching, kind: Kind, batch_id: str, seq: int, chunk: list[dict]) -> bool:
+    """Check a chunk's rows, record it, number the valid ones and store its input; False if it was recorded already."""
+    services = batching.services
     for entry in chunk:
         _check(kind, entry)
     with writing(services.sessions) as session:
+        if not store.add_chunk(session, batch_id, seq, len(chunk), batching.settings.lease):
+            return False
         _reserve_numbers(session, kind, chunk)
         services.storage.put(chunk_key(batch_id, seq), json.dumps(chunk, ensure_ascii=False).encode())
-        store.add_chunk(session, batch_id, seq, len(chunk))
+    return True
 
 
 def _entries(source: str, kind: Kind, content: bytes, limit: int) -> tuple[Iterator[dict], list[dict]]:
@@ -218,6 +222,9 @@ def run_chunk(batching: Batching, batch_id: str, seq: int, enqueue: Enqueue) -> 
         return
     entries = json.loads(services.storage.get(chunk_key(batch_id, seq)))
     kind = services.catalog.get(batch.kind)
+    for entry in entries:
+        if not entry["errors"] and "data" not in entry:  # an input stored before rows were checked when read
+            _check(kind, entry)
     if chunk.attempts > settings.max_attempts:
         finished = _give_up(services, batch_id, seq, entries)
     else:
@@ -240,8 +247,10 @@ def _produce(services: Services, batch: Batch, kind: Kind, seq: int, entries: li
         """Record the chunk's rows in the documents' transaction."""
         made = {entry["row"]: outcome for entry, outcome in zip(ready, outcomes)}
         rows = [_outcome(kind, entry["row"], made.get(entry["row"]), unread.get(entry["row"])) for entry in entries]
-        _void_unused(session, [entry for entry in ready if not isinstance(made[entry["row"]], Produced)])
-        finished.append(store.complete_chunk(session, batch.id, seq, rows))
+        completed = store.complete_chunk(session, batch.id, seq, rows)
+        if completed is not None:
+            _void_unused(session, [entry for entry in ready if not isinstance(made[entry["row"]], Produced)])
+        finished.append(bool(completed))
 
     requests = [Request(entry["payload"], row_key(batch.id, entry["row"]), _reserved(entry),
                         Checked(entry["data"], [], entry["warnings"])) for entry in ready]
@@ -279,8 +288,10 @@ def _outcome(kind: Kind, row: int, outcome: Outcome | None, errors: list[dict] |
 def _give_up(services: Services, batch_id: str, seq: int, entries: list[dict]) -> bool:
     """Fail a chunk that keeps crashing its workers, so the rest of the batch can finish."""
     with writing(services.sessions) as session:
-        _void_unused(session, [entry for entry in entries if not entry["errors"]])
-        return store.complete_chunk(session, batch_id, seq, [RowOutcome(e["row"], None, [GAVE_UP]) for e in entries])
+        completed = store.complete_chunk(session, batch_id, seq, [RowOutcome(e["row"], None, [GAVE_UP]) for e in entries])
+        if completed is not None:
+            _void_unused(session, [entry for entry in entries if not entry["errors"]])
+    return bool(completed)
 
 
 def finish(batching: Batching, batch_id: str, enqueue: Enqueue) -> None:

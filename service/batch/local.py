@@ -9,6 +9,7 @@ it imports and nothing of this process's.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -29,6 +30,7 @@ from .paths import report_key
 HELPER_SETTINGS = ("DATABASE_URL", "STORAGE_URL", "BATCH_CHUNK_SIZE", "BATCH_LEASE_SECONDS", "BATCH_GRACE_SECONDS",
                    "BATCH_MAX_ATTEMPTS", "BATCH_MAX_DOCUMENTS", "WEBHOOK_HOSTS", "WEBHOOK_TIMEOUT")
 
+log = logging.getLogger(__name__)
 _helper: Batching | None = None  # a helper process's services, built on its first unit of work
 
 
@@ -103,8 +105,8 @@ def run(batching: Batching, batch_id: str, progress: Callable[[int, int], None],
 
 
 def _warm() -> None:
-    """Load what a chunk needs: submitted at start so each helper gets ready while the sheet is read."""
-    from .. import documents  # noqa: F401 (imported for its side effect: the modules are loaded)
+    """Nothing: submitted at start so each helper process is spawned, and has imported this module
+    and what it needs, while the app starts and the sheet is read."""
 
 
 def _run_in_helper(settings: dict, work: Work) -> list[Work]:
@@ -122,18 +124,20 @@ def _run_in_helper(settings: dict, work: Work) -> list[Work]:
 
 
 def _helpers_done(state: _Run) -> None:
-    """Wait for the helpers, reporting progress; then make here any chunk a dead helper left."""
-    futures, broken = state.futures, False
+    """Wait for the helpers, reporting progress; then make here any chunk a helper failed or left (it died)."""
+    futures, failed = state.futures, False
     while futures:
         done, pending = wait(futures, return_when=FIRST_COMPLETED)
         for future in done:
             try:
                 state.later += future.result()
-            except BrokenProcessPool:
-                broken = True
+            except Exception:  # a helper's error (or its death): this process takes over its chunks
+                log.exception("a batch helper failed; its chunks are made here")
+                failed = True
         futures = list(pending)
         state.report()
-    if broken:
+    if failed:
+        state.pool.shutdown(wait=True, cancel_futures=True)
         with writing(state.batching.services.sessions) as session:
             left = store.release_chunks(session, state.batch_id)
         for work in left:

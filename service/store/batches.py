@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Row, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from service.store.db import require_write
+from service.store.db import insert_ignore, require_write
 from service.store.models import Batch, BatchChunk, BatchRow, Document, Leased, new_id, utcnow
 
 OPEN_STATES = ("preparing", "running", "finishing")
@@ -89,11 +89,20 @@ def _step_due(step: str):
     return or_(Batch.state == "finishing", and_(Batch.state == "done", Batch.webhook_state == "pending"))
 
 
-def add_chunk(session: Session, batch_id: str, seq: int, rows: int) -> None:
-    """Record a prepared chunk (its input is stored), ready to be run while the batch is still being prepared."""
+def add_chunk(session: Session, batch_id: str, seq: int, rows: int, lease: dt.timedelta) -> bool:
+    """Record a chunk of a batch being prepared, unless it is recorded already; True if this recorded it.
+
+    Call it first in the transaction that numbers the chunk and stores its input: a second prepare
+    of the same batch (its lease ran out) then finds the chunk taken and leaves it alone. The
+    prepare's lease is renewed, so a prepare that is still reading is not taken for lost.
+    """
     require_write(session)
-    session.execute(insert(BatchChunk).values(batch_id=batch_id, seq=seq, rows=rows, done=False,
-                                              enqueued_at=utcnow(), attempts=0))
+    now = utcnow()
+    values = {"batch_id": batch_id, "seq": seq, "rows": rows, "done": False, "enqueued_at": now, "attempts": 0}
+    if not insert_ignore(session, BatchChunk, values):
+        return False
+    session.execute(update(Batch).where(Batch.id == batch_id, Batch.state == "preparing").values(leased_until=now + lease))
+    return True
 
 
 def chunk_numbers(session: Session, batch_id: str) -> set[int]:
@@ -101,16 +110,18 @@ def chunk_numbers(session: Session, batch_id: str) -> set[int]:
     return set(session.scalars(select(BatchChunk.seq).where(BatchChunk.batch_id == batch_id)))
 
 
-def start_chunks(session: Session, batch_id: str, total: int, problems: list[dict]) -> bool:
-    """End preparing: record the row total and the rows no document claimed; True when no chunk is left to run.
+def start_chunks(session: Session, batch_id: str, problems: list[dict]) -> bool:
+    """End preparing: the row total is that of the chunks recorded; note the problems. True when no chunk is left to run.
 
-    The batch row is updated first, so this and complete_chunk() take its lock in turn: whichever
-    comes second sees the other's work, and exactly one of them moves the batch to finishing.
+    Only a batch still preparing moves on (a late second prepare changes nothing). The batch row is
+    updated first, so this and complete_chunk() take its lock in turn: whichever comes second sees
+    the other's work, and exactly one of them moves the batch to finishing.
     """
     require_write(session)
-    session.execute(update(Batch).where(Batch.id == batch_id).values(
+    total = select(func.coalesce(func.sum(BatchChunk.rows), 0)).where(BatchChunk.batch_id == batch_id).scalar_subquery()
+    started = session.execute(update(Batch).where(Batch.id == batch_id, Batch.state == "preparing").values(
         state="running", total=total, problems=problems, leased_until=None, enqueued_at=utcnow()))
-    return _finish_if_done(session, batch_id)
+    return started.rowcount == 1 and _finish_if_done(session, batch_id)
 
 
 def _finish_if_done(session: Session, batch_id: str) -> bool:
@@ -122,14 +133,15 @@ def _finish_if_done(session: Session, batch_id: str) -> bool:
     return True
 
 
-def complete_chunk(session: Session, batch_id: str, seq: int, outcomes: list[RowOutcome]) -> bool:
-    """Record a chunk's rows and counts, once; True when it was the last open chunk of a batch done preparing."""
+def complete_chunk(session: Session, batch_id: str, seq: int, outcomes: list[RowOutcome]) -> bool | None:
+    """Record a chunk's rows and counts, once: True when it was the last open chunk of a batch done
+    preparing, False when others remain, None when the chunk was completed before (nothing recorded)."""
     require_write(session)
     done = session.execute(update(BatchChunk)
                            .where(BatchChunk.batch_id == batch_id, BatchChunk.seq == seq, BatchChunk.done.is_(False))
                            .values(done=True, leased_until=None))
     if done.rowcount != 1:
-        return False
+        return None
     if outcomes:
         session.execute(insert(BatchRow), [{"batch_id": batch_id, "row": o.row, "seq": seq,
                                             "document_id": o.document_id, "errors": o.errors} for o in outcomes])

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, literal
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 WRITE_OPTION = "docgen_write"
@@ -23,6 +24,7 @@ SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys = ON",
 )
 WAL_RETRY_SECONDS = 0.05
+INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class WriterLock:
@@ -119,3 +121,9 @@ def require_write(session: Session) -> None:
     """Raise RuntimeError unless `session` was opened by writing()."""
     if not session.connection().get_execution_options().get(WRITE_OPTION):
         raise RuntimeError("this store function must run inside store.db.writing()")
+
+
+def insert_ignore(session: Session, model: type, values: dict[str, Any]) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING; True if the row was inserted."""
+    statement = INSERTS[session.get_bind().dialect.name](model).values(**values).on_conflict_do_nothing()
+    return session.execute(statement.returning(literal(1))).first() is not None

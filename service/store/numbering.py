@@ -14,16 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import Executable, func, insert, literal, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Executable, func, insert, select, update
 from sqlalchemy.engine import Result
 from sqlalchemy.orm import Session
 
-from service.store.db import require_write
+from service.store.db import INSERTS, insert_ignore, require_write
 from service.store.errors import CounterConflict, NumberTaken
 from service.store.models import NumberCounter, RegisteredNumber, utcnow
 
-INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 COUNTERS = NumberCounter.__table__
 NUMBERS = RegisteredNumber.__table__
 
@@ -233,7 +231,7 @@ def void_number(session: Session, series: str, year: int, serial: int, reason: s
     A document that carries the number keeps it; the void records that it no longer counts.
     """
     require_write(session)
-    _insert_ignore(session, RegisteredNumber, {"series": series, "year": year, "serial": serial, "registered_at": utcnow()})
+    insert_ignore(session, RegisteredNumber, {"series": series, "year": year, "serial": serial, "registered_at": utcnow()})
     query = select(RegisteredNumber).filter_by(series=series, year=year, serial=serial).with_for_update()
     number = session.scalars(query.execution_options(populate_existing=True)).one()
     if number.voided_at is not None:
@@ -269,10 +267,3 @@ def _highest_serial(session: Session, series: str, year: int) -> int:
     """The highest serial issued or voided in (series, year), 0 if none."""
     query = select(func.max(NUMBERS.c.serial)).where(NUMBERS.c.series == series, NUMBERS.c.year == year)
     return _execute(session, query).scalar() or 0
-
-
-def _insert_ignore(session: Session, model: type, values: dict[str, Any]) -> bool:
-    """INSERT ... ON CONFLICT DO NOTHING RETURNING; True if the row was inserted."""
-    insert = INSERTS[session.get_bind().dialect.name]
-    statement = insert(model).values(**values).on_conflict_do_nothing().returning(literal(1))
-    return session.execute(statement).first() is not None

@@ -10,14 +10,14 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select, update
 
 from service.batch import jobs, local, queue
-from service.batch.paths import report_key
+from service.batch.paths import chunk_key, report_key
 from service.batch.reader import Reading
 from service.batch.writer import filled_sheet
 from service.documents import Request
 from service.store import batches as store
 from service.store.batches import Work
 from service.store.db import writing
-from service.store.models import BatchChunk, Document, RegisteredNumber
+from service.store.models import Batch, BatchChunk, Document, RegisteredNumber
 
 from .conftest import certificates, kind, layout
 
@@ -143,7 +143,7 @@ def test_rows_past_the_limit_stop_the_reading_and_the_rows_read_are_made(batchin
     batching.settings = jobs.Settings(chunk_size=2, max_documents=5)
     batch = run(batching, "xlsx", filled_sheet(kind("certificate"), certificates(8)))
     assert (batch.state, batch.total, batch.produced) == ("done", 4, 4)
-    assert "一次最多生成 5 份" in batch.problems[0]["message"] and "其余各行未生成" in batch.problems[0]["message"]
+    assert "一次最多生成 5 份" in batch.problems[-1]["message"] and "其余各行未生成" in batch.problems[-1]["message"]
     assert [d.serial for d in documents(batching)] == [1, 2, 3, 4]
 
 
@@ -162,3 +162,27 @@ def test_a_batch_is_numbered_as_it_is_read_in_row_order(batching):
         jobs.perform(batching, chunk, chunks.append)
     made = {d.data["recipient"]: d.serial for d in documents(batching)}
     assert made == {p["recipient"]: n for n, p in zip([1, 2, None, 3, 4, 5, 6], payloads) if n}
+
+
+def test_a_late_second_prepare_records_and_numbers_nothing_again(batching, monkeypatch):
+    """A prepare that started before the first recorded its chunks (its list of them is stale) changes nothing."""
+    batch = run(batching, "json", json.dumps(certificates(5)).encode())
+    inputs = {seq: batching.services.storage.get(chunk_key(batch.id, seq)) for seq in range(2)}
+    with writing(batching.services.sessions) as session:
+        session.execute(update(Batch).where(Batch.id == batch.id).values(state="preparing", leased_until=None))
+    monkeypatch.setattr(jobs.store, "chunk_numbers", lambda session, batch_id: set())
+    follow: list[Work] = []
+    jobs.prepare(batching, batch.id, follow.append)
+    with batching.services.sessions() as session:
+        assert session.scalars(select(RegisteredNumber.serial)).all() == [1, 2, 3, 4, 5]
+    assert {seq: batching.services.storage.get(chunk_key(batch.id, seq)) for seq in range(2)} == inputs
+    assert sorted(d.serial for d in documents(batching)) == [1, 2, 3, 4, 5]
+
+
+def test_giving_up_a_chunk_another_worker_completed_voids_nothing(batching):
+    """A give-up that loses the race to a finished run records nothing and leaves its numbers issued."""
+    batch = run(batching, "json", json.dumps(certificates(3)).encode())
+    entries = json.loads(batching.services.storage.get(chunk_key(batch.id, 0)))
+    assert jobs._give_up(batching.services, batch.id, 0, entries) is False
+    with batching.services.sessions() as session:
+        assert session.scalar(select(func.count()).where(RegisteredNumber.voided_at.is_not(None))) == 0

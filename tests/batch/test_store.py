@@ -22,8 +22,8 @@ def new_batch(sessions, chunks: list[int] | None = None) -> str:
                                      created_by="key:hr")
         if chunks is not None:
             for seq, rows in enumerate(chunks):
-                batches.add_chunk(session, batch.id, seq, rows)
-            batches.start_chunks(session, batch.id, sum(chunks), [])
+                assert batches.add_chunk(session, batch.id, seq, rows, LEASE)
+            batches.start_chunks(session, batch.id, [])
         return batch.id
 
 
@@ -52,7 +52,7 @@ def test_chunks_complete_once_and_the_last_one_finishes_the_batch(sessions):
     with writing(sessions) as session:
         assert batches.claim_chunk(session, batch_id, 0, LEASE).attempts == 1
         assert batches.complete_chunk(session, batch_id, 0, rows) is False
-        assert batches.complete_chunk(session, batch_id, 0, rows) is False
+        assert batches.complete_chunk(session, batch_id, 0, rows) is None
         assert batches.claim_chunk(session, batch_id, 0, LEASE) is None
         assert batches.complete_chunk(session, batch_id, 1, [RowOutcome(3, None, [])]) is True
     with sessions() as session:
@@ -100,10 +100,12 @@ def test_the_batch_finishes_once_both_preparing_and_its_chunks_are_done(sessions
     with writing(sessions) as session:
         batch = batches.create_batch(session, kind="certificate", source="xlsx", formats=["docx"], webhook=None,
                                      created_by="key:hr")
-        batches.add_chunk(session, batch.id, 0, 1)
+        assert batches.add_chunk(session, batch.id, 0, 1, LEASE)
+        assert batches.add_chunk(session, batch.id, 0, 1, LEASE) is False
         assert batches.complete_chunk(session, batch.id, 0, [RowOutcome(2, None, [])]) is False
-        assert batches.start_chunks(session, batch.id, 1, []) is True
-        assert batches.get_batch(session, batch.id).state == "finishing"
+        assert batches.start_chunks(session, batch.id, []) is True
+        assert (batches.get_batch(session, batch.id).state, batches.get_batch(session, batch.id).total) == ("finishing", 1)
+        assert batches.start_chunks(session, batch.id, []) is False
 
 
 def test_released_chunks_are_the_unfinished_ones(sessions):
