@@ -2,9 +2,9 @@
 
 Run: python -m benchmarks.http [--clients 8] [--seconds 10] [--rate 200]
 Starts `docgen serve` on a free loopback port with a fresh instance and an API key (recording
-on) and sends certificate requests from 8 closed-loop clients twice: flat out (each client sends
-its next request as soon as the last is answered), for the most documents/s, then bounded: paced
-together at 200 requests/s, for the latency at that load. Prints documents/s, p50 and p99 of
+on) and sends certificate requests from --clients closed-loop clients (8) twice: flat out (each
+client sends its next request as soon as the last is answered), for the most documents/s, then
+bounded: paced together at --rate requests/s (200), for the latency at that load. Prints documents/s, p50 and p99 of
 both, and the ratio to rendering the same certificate in-process. Targets: >= 200 documents/s,
 p50 <= 10 ms (at 200/s; flat out, 8 clients queue behind 2 workers, so p50 there is about
 8 / documents-per-second by Little's law).

@@ -88,11 +88,16 @@ class Services:
             for request, result in zip(requests, checked) if not result.errors
         ]
         pending = records.render_early(self.storage, pending, failures=(EngineError,))
-        with db.writing(self.sessions) as session:
-            made = iter(records.create_documents(session, self.storage, pending, failures=(EngineError,)))
-            outcomes = [Invalid(result.errors) if result.errors else produced(next(made)) for result in checked]
-            if also is not None:
-                also(session, outcomes)
+        saved: list = []
+        try:
+            with db.writing(self.sessions) as session:
+                saved = records.create_documents(session, self.storage, pending, failures=(EngineError,))
+                made = iter(saved)
+                outcomes = [Invalid(result.errors) if result.errors else produced(next(made)) for result in checked]
+                if also is not None:
+                    also(session, outcomes)
+        finally:
+            records.discard_early(self.storage, pending, saved)
         return outcomes
 
 

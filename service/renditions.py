@@ -40,7 +40,8 @@ class Renditions:
         """One PDF of several documents in the given order (one print job), kept at `target`."""
         if storage.exists(target):
             return storage.get(target)
-        content = pdf.merge_pdfs(self.pdf_of(storage, record) for record in records)
+        docx = packs.read_many(storage, records)  # each pack fetched once, not once per document
+        content = pdf.merge_pdfs(self.pdf_of(storage, record, next(docx)) for record in records)
         storage.put(target, content)
         return content
 

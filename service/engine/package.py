@@ -44,11 +44,12 @@ def build_base(entries: dict[str, bytes], skip: Iterable[str]) -> Base:
     """Compress the parts that are not rendered, once, for every filled package to start from."""
     skipped = set(skip)
     buffer = io.BytesIO()
-    archive = zipfile.ZipFile(buffer, "w")
-    for name, content in entries.items():
-        if name not in skipped:
-            archive.writestr(_entry(name), content)
-    return Base(buffer.getvalue(), tuple(archive.infolist()))
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in entries.items():
+            if name not in skipped:
+                archive.writestr(_entry(name), content)
+        base = Base(buffer.getvalue(), tuple(archive.infolist()))  # before close() adds the listing
+    return base
 
 
 def append_parts(base: Base, parts: Iterable[tuple[str, bytes]]) -> bytes:

@@ -110,8 +110,8 @@ def render_early(storage: Storage, pending: Sequence[Pending], failures: tuple[t
     That is every item without a number, with a supplied one or with one reserved earlier; only
     the next serial of a series must be rendered inside the transaction that allocates it.
     Done early, the work holds no lock, so several processes can do it at once. A render error of
-    the types in `failures` becomes the item's outcome; files of items that turn out to be
-    replays or to carry a taken number are left unreferenced.
+    the types in `failures` becomes the item's outcome. Files of items that turn out to be replays
+    or to carry a taken number are removed by discard_early() after the transaction.
     """
     early: dict[int, Saved | Exception] = {}
     for position, item in enumerate(pending):
@@ -119,6 +119,14 @@ def render_early(storage: Storage, pending: Sequence[Pending], failures: tuple[t
             early[position] = _render(item, item.number.ahead if item.number else None, failures)
     store_files(storage, [saved for saved in early.values() if isinstance(saved, Saved)])
     return [replace(item, early=early.get(position)) for position, item in enumerate(pending)]
+
+
+def discard_early(storage: Storage, pending: Sequence[Pending], outcomes: Sequence[Saved | Exception]) -> None:
+    """Delete the files rendered early that no new document uses (replays, taken numbers, a failed transaction)."""
+    used = {outcome.document.file_key for outcome in outcomes if isinstance(outcome, Saved) and not outcome.replayed}
+    early = {item.early.document.file_key for item in pending if isinstance(item.early, Saved)}
+    for key in early - used:
+        storage.delete(key)
 
 
 def create_documents(

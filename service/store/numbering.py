@@ -117,7 +117,7 @@ class Allocation:
         self._held: set[tuple[str, int, int]] = set()
 
     def take(self, source: NumberSource) -> Number:
-        """The number `source` asks for, held until register() (or given back)."""
+        """The number `source` asks for, held until register() (or given back); a Reserved one is registered already."""
         return source.reserve(self)
 
     def give_back(self, number: Number) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from urllib.parse import unquote
 
 import docx
@@ -76,8 +77,8 @@ def test_supplied_number_is_printed(client):
     assert data["number"] in text_of(response.data)
 
 
-def test_idempotency_key_returns_the_same_document(client):
-    """Same key and body: the same record and bytes, no second number; another body: 409."""
+def test_idempotency_key_returns_the_same_document(app, client):
+    """Same key and body: the same record and bytes, no second number, no second file; another body: 409."""
     data = example("certificate")
     headers = {"Idempotency-Key": "hr-2026-0001"}
     first = client.post("/api/v1/documents/certificate", json=data, headers=headers)
@@ -88,6 +89,22 @@ def test_idempotency_key_returns_the_same_document(client):
     assert client.get("/api/v1/documents").get_json()["total"] == 1
     other = client.post("/api/v1/documents/certificate", json={**data, "recipient": "李堃"}, headers=headers)
     assert other.status_code == 409
+    stored = list((Path(app.instance_path) / "files" / "documents").iterdir())
+    assert [path.name for path in stored] == [f"{first.headers['X-Docgen-Document-Id']}.docx"]
+
+
+def test_documents_rendered_before_numbering_leave_no_file_when_not_recorded(app, client):
+    """Replayed minutes (rendered before the transaction) and a certificate with a taken number store nothing."""
+    minutes = example("meeting-minutes")
+    first = client.post("/api/v1/documents/meeting-minutes", json=minutes, headers={"Idempotency-Key": "m-1"})
+    again = client.post("/api/v1/documents/meeting-minutes", json=minutes, headers={"Idempotency-Key": "m-1"})
+    certificate = client.post("/api/v1/documents/certificate", json=example("certificate"))
+    number = unquote(certificate.headers["X-Docgen-Number"])
+    taken = client.post("/api/v1/documents/certificate", json={**example("certificate"), "number": number})
+    assert (first.status_code, again.status_code, certificate.status_code, taken.status_code) == (201, 200, 201, 409)
+    stored = sorted(path.name for path in (Path(app.instance_path) / "files" / "documents").iterdir())
+    made = [first.headers["X-Docgen-Document-Id"], certificate.headers["X-Docgen-Document-Id"]]
+    assert stored == sorted(f"{document_id}.docx" for document_id in made)
 
 
 def test_warnings_are_counted_and_recorded(client):

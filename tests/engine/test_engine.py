@@ -9,6 +9,7 @@ import docx
 import pytest
 
 from service import engine
+from service.engine import package
 
 from .conftest import document_text, entries, make_template
 
@@ -135,3 +136,19 @@ def test_filters_format_chinese_values(tmp_path):
     path = make_template(tmp_path / "t.docx", ["{{ d|cn_date }} 第{{ n|cn_numeral }}条 {{ names|cn_join }}"])
     out = engine.load(path).render({"d": "2026-03-05", "n": 11, "names": ["张三", "李四"]})
     assert "2026年3月5日 第十一条 张三、李四" in document_text(out)
+
+
+def test_filled_package_is_what_zipfile_append_mode_writes():
+    """append_parts relies on how zipfile lists entries; its bytes equal zipfile's own append mode."""
+    entries = {"[Content_Types].xml": b"<Types/>", "word/styles.xml": b"<styles/>" * 50, "word/document.xml": b"old"}
+    parts = [("word/document.xml", "<w:document>填好的</w:document>".encode())]
+    base = package.build_base(entries, ["word/document.xml"])
+    appended = io.BytesIO()
+    with zipfile.ZipFile(appended, "w") as archive:
+        for name in ("[Content_Types].xml", "word/styles.xml"):
+            archive.writestr(package._entry(name), entries[name])
+    with zipfile.ZipFile(appended, "a") as archive:
+        for name, content in parts:
+            archive.writestr(package._entry(name), content, compresslevel=6)
+    assert package.append_parts(base, parts) == appended.getvalue()
+    assert zipfile.ZipFile(io.BytesIO(appended.getvalue())).testzip() is None
