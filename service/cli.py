@@ -255,7 +255,7 @@ def sheet(kind_id: str, output: Path | None, example: bool) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="文书压缩包（.zip）")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="错误报告（.xlsx）")
 @click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path), help="全部文书合并为一个 PDF（按行顺序，一次打印）")
-@click.option("--workers", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="CPU 核数",
+@click.option("--workers", type=click.IntRange(1, 64), default=len(os.sched_getaffinity(0)), show_default="可用 CPU 核数",
               help="同时生成文书的进程数")
 def batch_command(kind_id: str, sheet_path: Path, output: Path, report: Path | None, pdf_path: Path | None,
                   workers: int) -> None:
