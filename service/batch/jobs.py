@@ -306,12 +306,12 @@ def finish(batching: Batching, batch_id: str, enqueue: Enqueue) -> None:
         with writing(services.sessions) as session:
             store.end_batch(session, batch_id, "done")
     if batch.webhook:
-        delivered = webhook.deliver(batch.webhook, summary(_fresh(services, batch_id)), settings)
+        delivered = webhook.deliver(batch.webhook, summary(fresh(services, batch_id)), settings)
         with writing(services.sessions) as session:
             store.webhook_sent(session, batch_id, delivered)
 
 
-def _fresh(services: Services, batch_id: str) -> Batch:
+def fresh(services: Services, batch_id: str) -> Batch:
     """The batch as now recorded."""
     with services.sessions() as session:
         return store.get_batch(session, batch_id)

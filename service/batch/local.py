@@ -23,7 +23,7 @@ from ..store.batches import Work
 from ..store.db import writing
 from ..store.models import Batch
 from . import archive
-from .jobs import Batching, Settings, perform, run_inline
+from .jobs import Batching, Settings, fresh, perform, run_inline
 from .paths import report_key
 
 # What a helper process needs of the app's settings to build its batch services.
@@ -79,7 +79,7 @@ class _Run:
 
     def report(self) -> None:
         """Pass on the rows handled so far."""
-        batch = _fresh(self.batching, self.batch_id)
+        batch = fresh(self.batching.services, self.batch_id)
         self.progress(batch.produced + batch.failed, batch.total)
 
 
@@ -87,8 +87,8 @@ def run(batching: Batching, batch_id: str, progress: Callable[[int, int], None],
         config: Mapping | None = None, helpers: Helpers | None = None) -> Batch:
     """Prepare the batch and make every chunk, here and in the helpers; progress(handled, total) as it goes.
 
-    `config` (the app's settings) is needed when there are helpers. A helper that dies leaves its
-    chunks to this process.
+    `config` (the app's settings) is needed when there are helpers. A helper that fails or dies
+    leaves its chunks to this process.
     """
     helpers = helpers or Helpers(0)
     settings = {key: config[key] for key in HELPER_SETTINGS} if helpers.count else {}
@@ -101,7 +101,7 @@ def run(batching: Batching, batch_id: str, progress: Callable[[int, int], None],
     _helpers_done(state)
     for work in state.later:
         run_inline(batching, work, lambda _: state.report())
-    return _fresh(batching, batch_id)
+    return fresh(batching.services, batch_id)
 
 
 def _warm() -> None:
@@ -142,12 +142,6 @@ def _helpers_done(state: _Run) -> None:
             left = store.release_chunks(session, state.batch_id)
         for work in left:
             perform(state.batching, work, state.later.append)
-
-
-def _fresh(batching: Batching, batch_id: str) -> Batch:
-    """The batch as now recorded."""
-    with batching.services.sessions() as session:
-        return store.get_batch(session, batch_id)
 
 
 def save(batching: Batching, batch_id: str, output: Path, report: Path | None) -> None:
