@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 from flask import current_app
@@ -274,22 +278,38 @@ def batch_command(kind_id: str, sheet_path: Path, output: Path, report: Path | N
 
 def _batch(kind, content: bytes, output: Path, report: Path | None, pdf_path: Path | None, helpers) -> None:
     """Run the batch command's job in the app."""
-    from .batch import jobs, local, queue
+    from .batch import archive, jobs, local, queue
+    from .batch.paths import report_key
 
     batching = queue.batching(current_app)
+    gc.freeze()  # the modules, app and templates loaded so far live as long as this run: spare the collector going over them
     record = jobs.create(batching, kind, "xlsx", content, "cli")
-    with click.progressbar(length=1, label="生成文书", show_pos=True) as bar:
+    with _replaced(output) as file, archive.Writer(batching.services.storage, file) as zipped, \
+            click.progressbar(length=1, label="生成文书", show_pos=True) as bar:
         finished = local.run(batching, record.id, lambda handled, total: _advance(bar, handled, total),
-                             current_app.config, helpers)
-    if finished.state == "failed":
-        raise InputError("；".join(problem["message"] for problem in finished.problems))
-    local.save(batching, record.id, output, report)
+                             current_app.config, helpers, zipped)
+        if finished.state == "failed":
+            raise InputError("；".join(problem["message"] for problem in finished.problems))
+    if report is not None:
+        report.write_bytes(batching.services.storage.get(report_key(record.id)))
     if pdf_path is not None and finished.produced:
         pdf_path.write_bytes(_batch_pdf(record.id))
     click.echo(f"共 {finished.total} 行：已生成 {finished.produced} 份（{output}），未生成 {finished.failed} 行，提示 {finished.warnings} 条。")
     if finished.failed or finished.problems:
         raise InputError(f"有 {finished.failed} 行未生成、{len(finished.problems)} 行未使用，"
                          + (f"详见错误报告 {report}。" if report else "用 --report 文件名 可得到错误报告。"))
+
+
+@contextmanager
+def _replaced(path: Path) -> Iterator[BinaryIO]:
+    """A new file that takes the place of `path` once written whole; removed if writing it fails."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        with temporary.open("wb") as file:
+            yield file
+        temporary.replace(path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def _batch_pdf(batch_id: str) -> bytes:

@@ -1,4 +1,4 @@
-"""The zip of a batch's documents, in row order, streamed: unique, safe UTF-8 names.
+"""The zip of a batch's documents in row order, streamed or written as chunks complete: unique, safe UTF-8 names.
 
 Names come from the kind's file-name pattern (already stripped of path separators and control
 characters) and are cleaned again here; a repeated name gets （2）, （3）… before its extension.
@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from itertools import groupby
+from operator import attrgetter
+from typing import BinaryIO
 
 from ..documents import Services
 from ..store import batches as store, packs
@@ -52,28 +55,47 @@ def safe_name(name: str) -> str:
     return UNSAFE.sub("_", name).lstrip(". ") or "文书.docx"
 
 
-def unique_names(names: Iterable[str]) -> list[str]:
-    """Safe names, made unique (case-insensitively) with （2）, （3）… before the extension."""
-    used, found = set(), []
-    for name in map(safe_name, names):
+class Writer:
+    """Writes documents to a zip as they come, in the order given, under safe names kept unique
+    (case-insensitively) with （2）, （3）… before the extension. Use as a context manager."""
+
+    def __init__(self, storage: Storage, file: BinaryIO):
+        """Start the zip on a writable binary file."""
+        self.storage = storage
+        self.archive = zipfile.ZipFile(file, "w", zipfile.ZIP_STORED)
+        self.used: set[str] = set()
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.archive.close()
+
+    def add(self, documents: list[packs.Named]) -> None:
+        """Write these documents, reading each pack they are in once."""
+        for document, content in zip(documents, packs.read_many(self.storage, documents)):
+            entry = zipfile.ZipInfo(self._unique(document.filename), FIXED_TIME)
+            entry.flag_bits |= UTF8_NAMES
+            self.archive.writestr(entry, content)
+
+    def _unique(self, name: str) -> str:
+        """The safe form of a name, numbered if an earlier entry has it."""
+        name = safe_name(name)
         stem, dot, extension = name.rpartition(".") if "." in name else (name, "", "")
         candidate, n = name, 1
-        while candidate.casefold() in used:
+        while candidate.casefold() in self.used:
             n += 1
             candidate = f"{stem}（{n}）{dot}{extension}"
-        used.add(candidate.casefold())
-        found.append(candidate)
-    return found
+        self.used.add(candidate.casefold())
+        return candidate
 
 
-def stream(storage: Storage, names: list[str], files: list[packs.Located]) -> Iterator[bytes]:
-    """The zip of the stored files under these names, produced piece by piece, a pack in memory at a time."""
+def stream(storage: Storage, documents: list[packs.Named]) -> Iterator[bytes]:
+    """The zip of the stored documents, produced piece by piece, a pack in memory at a time."""
     pipe = _Pipe()
-    with zipfile.ZipFile(pipe, "w", zipfile.ZIP_STORED) as archive:
-        for name, content in zip(unique_names(names), packs.read_many(storage, files)):
-            entry = zipfile.ZipInfo(name, FIXED_TIME)
-            entry.flag_bits |= UTF8_NAMES
-            archive.writestr(entry, content)
+    with Writer(storage, pipe) as writer:
+        for _, group in groupby(documents, key=attrgetter("file_key")):
+            writer.add(list(group))
             yield pipe.take()
     yield pipe.take()
 
@@ -82,4 +104,4 @@ def of_batch(services: Services, batch_id: str) -> Iterator[bytes]:
     """The zip of a batch's documents, in row order."""
     with services.sessions() as session:
         documents = store.documents_in_order(session, batch_id)
-    return stream(services.storage, [document.filename for document in documents], documents)
+    return stream(services.storage, documents)

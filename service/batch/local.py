@@ -1,20 +1,24 @@
 """Runs a batch from the command line: prepared here, its chunks made here and in helper processes.
 
 Chunks are handed to the helpers as soon as they are read, so the helpers render while this
-process reads the rest of the sheet; once it has, this process takes chunks from the last back.
-Chunks are leased in the store, so whoever reaches a chunk already taken moves on. Helpers are
-spawned fresh (not forked) and build only the batch services, so each costs the memory of what
-it imports and nothing of this process's.
+process reads the rest of the sheet; once it has, this process makes the chunks not yet taken
+and writes the zip as they complete. Chunks are leased in the store, so whoever reaches a chunk
+already taken moves on. Helpers are
+started before the app: forked, when this process has no other thread (as in a `docgen batch`
+run), so they start at once with the modules already imported and no database connection to
+share; spawned otherwise, since a fork copies locks other threads may hold. Each builds only
+the batch services.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
+import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
 
 from ..catalog import Catalog
 from ..documents import open_services
@@ -24,7 +28,6 @@ from ..store.db import writing
 from ..store.models import Batch
 from . import archive
 from .jobs import Batching, Settings, fresh, perform, run_inline
-from .paths import report_key
 
 # What a helper process needs of the app's settings to build its batch services.
 HELPER_SETTINGS = ("DATABASE_URL", "STORAGE_URL", "BATCH_CHUNK_SIZE", "BATCH_LEASE_SECONDS", "BATCH_GRACE_SECONDS",
@@ -42,7 +45,8 @@ class Helpers:
 
     def __init__(self, count: int):
         self.count = count
-        self.pool = ProcessPoolExecutor(count, multiprocessing.get_context("spawn")) if count else None
+        method = "fork" if threading.active_count() == 1 else "spawn"
+        self.pool = ProcessPoolExecutor(count, multiprocessing.get_context(method)) if count else None
         for _ in range(count):
             self.pool.submit(_warm)
 
@@ -55,15 +59,18 @@ class Helpers:
 
 
 class _Run:
-    """One batch run here: the chunks seen, the helpers' futures and the work left for this process."""
+    """One batch run here: the chunks seen, the helpers' futures, the work left for this process
+    and how far the zip has got."""
 
     def __init__(self, batching: Batching, batch_id: str, progress: Callable[[int, int], None],
-                 helpers: Helpers, settings: dict):
+                 helpers: Helpers, settings: dict, zipped: archive.Writer | None):
         self.batching, self.batch_id, self.progress = batching, batch_id, progress
-        self.pool, self.settings = helpers.pool, settings
+        self.pool, self.settings, self.zipped = helpers.pool, settings, zipped
         self.chunks: list[Work] = []
         self.futures: list[Future] = []
         self.later: list[Work] = []
+        self.done: set[int] = set()
+        self.zipped_up_to = 0
 
     def enqueue(self, work: Work) -> None:
         """Hand a chunk to the helpers at once (if any) and note it for this process; keep other work for later."""
@@ -77,36 +84,50 @@ class _Run:
             except BrokenProcessPool:
                 pass  # a helper died: this process makes the chunk when it goes over them all
 
-    def report(self) -> None:
-        """Pass on the rows handled so far."""
-        batch = fresh(self.batching.services, self.batch_id)
+    def update(self) -> None:
+        """Pass on the rows handled so far; add the documents of the chunks completed since to the zip,
+        up to the first chunk still open (the zip is in row order)."""
+        with self.batching.services.sessions() as session:
+            batch = store.get_batch(session, self.batch_id)
+            self.done = store.chunk_numbers(session, self.batch_id, done=True)
+            start = end = self.zipped_up_to
+            while end in self.done:
+                end += 1
+            documents = store.documents_in_order(session, self.batch_id, range(start, end)) if end > start else []
         self.progress(batch.produced + batch.failed, batch.total)
+        if self.zipped is not None and documents:
+            self.zipped.add(documents)
+        self.zipped_up_to = end
 
 
 def run(batching: Batching, batch_id: str, progress: Callable[[int, int], None],
-        config: Mapping | None = None, helpers: Helpers | None = None) -> Batch:
+        config: Mapping | None = None, helpers: Helpers | None = None, zipped: archive.Writer | None = None) -> Batch:
     """Prepare the batch and make every chunk, here and in the helpers; progress(handled, total) as it goes.
 
-    `config` (the app's settings) is needed when there are helpers. A helper that fails or dies
-    leaves its chunks to this process.
+    This process goes over the chunks in order once the sheet is read, making those no helper has
+    done or taken, and writes the documents to `zipped` (if given) as the chunks complete, so the
+    zip is written while the rest is made. `config` (the app's settings) is needed when there are
+    helpers. A helper that fails or dies leaves its chunks to this process.
     """
     helpers = helpers or Helpers(0)
     settings = {key: config[key] for key in HELPER_SETTINGS} if helpers.count else {}
-    state = _Run(batching, batch_id, progress, helpers, settings)
+    state = _Run(batching, batch_id, progress, helpers, settings, zipped)
     perform(batching, Work("prepare", batch_id), state.enqueue)
-    state.report()
-    for work in reversed(state.chunks) if helpers.count else state.chunks:
-        perform(batching, work, state.enqueue)
-        state.report()
+    state.update()
+    for work in state.chunks:
+        if work.seq not in state.done:
+            perform(batching, work, state.enqueue)
+            state.update()
     _helpers_done(state)
     for work in state.later:
-        run_inline(batching, work, lambda _: state.report())
+        run_inline(batching, work, lambda _: state.update())
+    state.update()
     return fresh(batching.services, batch_id)
 
 
 def _warm() -> None:
-    """Nothing: submitted at start so each helper process is spawned, and has imported this module
-    and what it needs, while the app starts and the sheet is read."""
+    """Nothing: submitted at start so the helper processes are started now, before the app opens
+    the database, and are ready when the first chunk is read."""
 
 
 def _run_in_helper(settings: dict, work: Work) -> list[Work]:
@@ -118,6 +139,7 @@ def _run_in_helper(settings: dict, work: Work) -> list[Work]:
     global _helper  # noqa: PLW0603 (a helper process's state, built once)
     if _helper is None:
         _helper = Batching(open_services(settings, Catalog()), Settings.from_config(settings))
+        gc.freeze()  # what is loaded so far lives as long as the helper: spare the collector going over it
     follow: list[Work] = []
     perform(_helper, work, follow.append)
     return follow
@@ -135,19 +157,10 @@ def _helpers_done(state: _Run) -> None:
                 log.exception("a batch helper failed; its chunks are made here")
                 failed = True
         futures = list(pending)
-        state.report()
+        state.update()
     if failed:
         state.pool.shutdown(wait=True, cancel_futures=True)
         with writing(state.batching.services.sessions) as session:
             left = store.release_chunks(session, state.batch_id)
         for work in left:
             perform(state.batching, work, state.later.append)
-
-
-def save(batching: Batching, batch_id: str, output: Path, report: Path | None) -> None:
-    """Write the finished batch's zip (piece by piece) and, if asked, its error report."""
-    with output.open("wb") as file:
-        for piece in archive.of_batch(batching.services, batch_id):
-            file.write(piece)
-    if report is not None:
-        report.write_bytes(batching.services.storage.get(report_key(batch_id)))

@@ -26,6 +26,12 @@ class Located(Protocol):
     file_entry: str | None
 
 
+class Named(Located, Protocol):
+    """A stored document with its file name."""
+
+    filename: str
+
+
 def pack(files: Iterable[tuple[str, bytes]]) -> bytes:
     """A pack of (entry name, content) files."""
     buffer = io.BytesIO()

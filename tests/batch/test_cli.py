@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from docx import Document
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from service.batch.reader import Reading
 from service.batch.writer import filled_sheet
 from service.cli import main
 from service.pdf.worker import office_binary
 
-from .conftest import certificates, kind, layout
+from .conftest import certificates, kind, layout, xlsx
 
 
 @pytest.fixture
@@ -72,7 +75,7 @@ def test_batch_writes_one_combined_pdf(tmp_path, runner):
 
 
 def test_batch_with_helper_processes_numbers_rows_in_order_and_zips_them_in_order(tmp_path, runner, monkeypatch):
-    """--workers 3 (two spawned helpers, chunks of 4): 30 rows, serials 1–30 in row order, zip in row order."""
+    """--workers 3 (two helpers, chunks of 4): 30 rows, serials 1–30 in row order, zip in row order."""
     monkeypatch.setenv("DOCGEN_BATCH_CHUNK_SIZE", "4")
     payloads = certificates(30)
     sheet, out = tmp_path / "名单.xlsx", tmp_path / "证书.zip"
@@ -84,3 +87,36 @@ def test_batch_with_helper_processes_numbers_rows_in_order_and_zips_them_in_orde
     for n, name in enumerate(names, 1):
         text = "".join(Document(io.BytesIO(zipfile.ZipFile(out).read(name))).element.body.itertext())
         assert f"〔2026〕{n}号" in text and payloads[n - 1]["recipient"] in text
+
+
+def test_batch_in_its_own_process_forks_helpers_and_writes_the_zip_in_row_order(tmp_path):
+    """A real `docgen batch` (helpers forked, chunks of 3): the zip holds every row once, in row order,
+    a name repeated across chunks numbered （2）, （3）; no partial file is left beside it."""
+    payloads = certificates(20)
+    for n in (2, 9, 16):  # the same file name in three different chunks
+        payloads[n]["recipient"] = "王喆"
+    sheet, out = tmp_path / "名单.xlsx", tmp_path / "证书.zip"
+    sheet.write_bytes(filled_sheet(kind("certificate"), payloads))
+    env = {**os.environ, "DOCGEN_INSTANCE_PATH": str(tmp_path / "instance"), "DOCGEN_BATCH_CHUNK_SIZE": "3"}
+    run = subprocess.run([str(Path(sys.executable).parent / "docgen"), "batch", "certificate", str(sheet), "-o", str(out),
+                          "--workers", "2"], env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    names = zipfile.ZipFile(out).namelist()
+    assert [name.split("-")[1] for name in names] == [p["recipient"] for p in payloads]
+    assert [name for name in names if name.startswith("荣誉证书-王喆-")] == [
+        "荣誉证书-王喆-月度之星-2026年2月.docx", "荣誉证书-王喆-月度之星-2026年2月（2）.docx", "荣誉证书-王喆-月度之星-2026年2月（3）.docx"]
+    for n, name in enumerate(names, 1):
+        text = "".join(Document(io.BytesIO(zipfile.ZipFile(out).read(name))).element.body.itertext())
+        assert f"〔2026〕{n}号" in text and payloads[n - 1]["recipient"] in text
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["instance", "名单.xlsx", "证书.zip"]
+
+
+def test_a_batch_that_fails_writes_no_zip(tmp_path, runner):
+    """A workbook without the kind's sheet: status 2 with the reason, and no zip (nor a partial one) written."""
+    book = Workbook()
+    book.active.title = "别的表"
+    sheet, out = tmp_path / "名单.xlsx", tmp_path / "证书.zip"
+    sheet.write_bytes(xlsx(book))
+    result = runner.invoke(main, ["batch", "certificate", str(sheet), "-o", str(out)])
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["instance", "名单.xlsx"]
