@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -11,6 +13,13 @@ from .errors import InvalidTemplate
 
 # Every entry gets the same timestamp so the same input gives the same bytes.
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+DOS_DATE = 1 << 5 | 1  # FIXED_TIME as an MS-DOS date (years since 1980, month, day); its DOS time is 0
+MODE = 0o644 << 16  # rw-r--r--, in the high bytes of the external attributes
+UNIX, VERSION, LEVEL = 3, 20, 6  # made on Unix; zip 2.0 (deflate) needed; zlib's default level
+# Zip records (PKWARE APPNOTE 4.3.7, 4.3.12, 4.3.16), as zipfile packs them.
+LOCAL = struct.Struct("<4s2B4HL2L2H")
+CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+END = struct.Struct("<4s4H2LH")
 XML_DECLARATION = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 
 
@@ -27,17 +36,19 @@ def _entry(name: str) -> zipfile.ZipInfo:
     """A zip entry header with fixed time and attributes."""
     info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
     info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o644 << 16
-    info.create_system = 3
+    info.external_attr = MODE
+    info.create_system = UNIX
     return info
 
 
 @dataclass(frozen=True)
 class Base:
-    """The parts that never change, compressed once: their local entries and their zip headers."""
+    """The parts that never change, compressed once: their local entries, their central directory
+    records (the listing at the end of a zip) and how many there are."""
 
     entries: bytes
-    infos: tuple[zipfile.ZipInfo, ...]
+    directory: bytes
+    count: int
 
 
 def build_base(entries: dict[str, bytes], skip: Iterable[str]) -> Base:
@@ -48,22 +59,31 @@ def build_base(entries: dict[str, bytes], skip: Iterable[str]) -> Base:
         for name, content in entries.items():
             if name not in skipped:
                 archive.writestr(_entry(name), content)
-        base = Base(buffer.getvalue(), tuple(archive.infolist()))  # before close() adds the listing
-    return base
+        count = len(archive.filelist)
+    whole = buffer.getvalue()
+    end = len(whole) - END.size
+    listing = END.unpack_from(whole, end)[6]
+    return Base(whole[:listing], whole[listing:end], count)
 
 
 def append_parts(base: Base, parts: Iterable[tuple[str, bytes]]) -> bytes:
-    """A package of the base's entries followed by the rendered parts.
+    """A package of the base's entries followed by the rendered parts, deflated.
 
-    The base's compressed entries are copied as they are and its headers handed to the new
-    archive, as zipfile's own append mode would after reading them back, without that read:
-    `filelist` and `NameToInfo` are where ZipFile keeps the entries it will list.
+    The bytes are those zipfile writes when it appends the parts to the base in append mode
+    (tests/engine compares them), put together from the base's bytes and a header pair per part
+    instead of zipfile going over every entry of the listing again for each package.
     """
-    buffer = io.BytesIO()
-    buffer.write(base.entries)
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.filelist.extend(base.infos)
-        archive.NameToInfo.update((info.filename, info) for info in base.infos)
-        for name, content in parts:
-            archive.writestr(_entry(name), content, compresslevel=6)
-    return buffer.getvalue()
+    pieces, listing, offset = [base.entries], [base.directory], len(base.entries)
+    count = base.count
+    for name, content in parts:
+        encoded, crc = name.encode("ascii"), zlib.crc32(content)  # part names are ASCII URIs (OPC)
+        compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+        packed = compressor.compress(content) + compressor.flush()
+        pieces += [LOCAL.pack(b"PK\x03\x04", VERSION, 0, 0, zipfile.ZIP_DEFLATED, 0, DOS_DATE, crc, len(packed),
+                              len(content), len(encoded), 0), encoded, packed]
+        listing += [CENTRAL.pack(b"PK\x01\x02", VERSION, UNIX, VERSION, 0, 0, zipfile.ZIP_DEFLATED, 0, DOS_DATE, crc,
+                                 len(packed), len(content), len(encoded), 0, 0, 0, 0, MODE, offset), encoded]
+        offset += LOCAL.size + len(encoded) + len(packed)
+        count += 1
+    directory = b"".join(listing)
+    return b"".join(pieces) + directory + END.pack(b"PK\x05\x06", 0, 0, count, count, len(directory), offset, 0)

@@ -139,10 +139,11 @@ def test_filters_format_chinese_values(tmp_path):
 
 
 def test_filled_package_is_what_zipfile_append_mode_writes():
-    """append_parts relies on how zipfile lists entries; its bytes equal zipfile's own append mode."""
-    entries = {"[Content_Types].xml": b"<Types/>", "word/styles.xml": b"<styles/>" * 50, "word/document.xml": b"old"}
-    parts = [("word/document.xml", "<w:document>填好的</w:document>".encode())]
-    base = package.build_base(entries, ["word/document.xml"])
+    """append_parts writes the zip records itself; its bytes equal zipfile's own append mode."""
+    entries = {"[Content_Types].xml": b"<Types/>", "word/styles.xml": b"<styles/>" * 50, "word/document.xml": b"old",
+               "word/header1.xml": b"old"}
+    parts = [("word/document.xml", "<w:document>填好的</w:document>".encode() * 40), ("word/header1.xml", b"<w:hdr/>")]
+    base = package.build_base(entries, ["word/document.xml", "word/header1.xml"])
     appended = io.BytesIO()
     with zipfile.ZipFile(appended, "w") as archive:
         for name in ("[Content_Types].xml", "word/styles.xml"):
