@@ -29,7 +29,8 @@ def build(services: Services, batch: Batch) -> bytes:
     failed: dict[int, dict[int, list[dict]]] = defaultdict(dict)
     listed = []
     with services.sessions() as session:
-        for seq, row, errors, warnings in store.row_outcomes(session, batch.id):
+        outcomes = store.row_outcomes(session, batch.id) if batch.failed or batch.warnings else ()  # else none to list
+        for seq, row, errors, warnings in outcomes:
             if errors:
                 failed[seq][row] = errors
             listed += _listed(layout, origin(batch, row), "错误", errors) + _listed(layout, origin(batch, row), "提示", warnings)
