@@ -7,7 +7,7 @@ from flask import Flask
 DEFAULTS = {
     "QUEUE_URL": None,
     "QUEUE_NAME": "docgen",
-    "BATCH_CHUNK_SIZE": 200,
+    "BATCH_CHUNK_SIZE": 500,  # rows: fewer, larger chunks cost fewer transactions and writes
     "BATCH_LEASE_SECONDS": 300,
     "BATCH_GRACE_SECONDS": 600,
     "BATCH_REAP_SECONDS": 30,

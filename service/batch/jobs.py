@@ -41,7 +41,7 @@ GAVE_UP = {"path": "", "message": "系统多次尝试仍未能生成这一行，
 class Settings:
     """How batches run (DOCGEN_BATCH_* settings)."""
 
-    chunk_size: int = 200
+    chunk_size: int = 500
     lease: dt.timedelta = dt.timedelta(minutes=5)
     grace: dt.timedelta = dt.timedelta(minutes=10)
     max_attempts: int = 5
