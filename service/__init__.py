@@ -24,12 +24,15 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.config.from_prefixed_env("DOCGEN")
     app.config.update(config or {})
 
-    from . import api, batch, documents, renditions, web
+    from . import batch, documents, renditions
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     documents.init_app(app)
     renditions.init_app(app)
     batch.init_app(app)
-    api.init_app(app)
-    web.init_app(app)
+    if app.config["HTTP"]:
+        from . import api, web
+
+        api.init_app(app)
+        web.init_app(app)
     return app

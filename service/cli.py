@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
+from flask.cli import FlaskGroup, with_appcontext
 
 from . import create_app, engine, pdf
 from .batch.upload import UnsafeUpload, check_xlsx
@@ -271,8 +271,8 @@ def batch_command(kind_id: str, sheet_path: Path, output: Path, report: Path | N
         check_xlsx(content)
     except UnsafeUpload as unsafe:
         raise InputError(unsafe.message) from None
-    with local.Helpers(workers - 1) as helpers:  # started before the app, so both start up at once
-        with click.get_current_context().ensure_object(ScriptInfo).load_app().app_context():
+    with local.Helpers(workers - 1) as helpers:  # started before the app, which opens the database
+        with create_app({"HTTP": False}).app_context():  # the store and the batch steps, no API or web page
             _batch(kind, content, output, report, pdf_path, helpers)
 
 

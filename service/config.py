@@ -7,6 +7,8 @@ import secrets
 from pathlib import Path
 
 DEFAULTS = {
+    # The API and the web page; False for an app that only runs jobs (`docgen batch`).
+    "HTTP": True,
     "API_TITLE": "docgen 党建文书生成服务",
     "API_VERSION": "v1",
     "OPENAPI_VERSION": "3.1.0",
