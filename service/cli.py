@@ -271,6 +271,9 @@ def batch_command(kind_id: str, sheet_path: Path, output: Path, report: Path | N
         check_xlsx(content)
     except UnsafeUpload as unsafe:
         raise InputError(unsafe.message) from None
+    for target in filter(None, (output, report, pdf_path)):
+        if not target.parent.is_dir():
+            raise InputError(f"无法写入 {target}：目录 {target.parent} 不存在")
     with local.Helpers(workers - 1) as helpers:  # started before the app, which opens the database
         with create_app({"HTTP": False}).app_context():  # the store and the batch steps, no API or web page
             _batch(kind, content, output, report, pdf_path, helpers)

@@ -111,6 +111,15 @@ def test_batch_in_its_own_process_forks_helpers_and_writes_the_zip_in_row_order(
     assert sorted(path.name for path in tmp_path.iterdir()) == ["instance", "名单.xlsx", "证书.zip"]
 
 
+def test_batch_refuses_an_output_folder_that_does_not_exist(tmp_path, runner):
+    """-o (or --report) in a missing folder: status 2 and the reason before any work, no traceback."""
+    sheet = tmp_path / "名单.xlsx"
+    sheet.write_bytes(filled_sheet(kind("certificate"), certificates(2)))
+    result = runner.invoke(main, ["batch", "certificate", str(sheet), "-o", str(tmp_path / "无此目录" / "证书.zip")])
+    assert result.exit_code == 2 and "目录" in result.output and "不存在" in result.output, result.output
+    assert "Traceback" not in result.output and not (tmp_path / "instance").exists()
+
+
 def test_a_batch_that_fails_writes_no_zip(tmp_path, runner):
     """A workbook without the kind's sheet: status 2 with the reason, and no zip (nor a partial one) written."""
     book = Workbook()
