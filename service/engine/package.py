@@ -16,6 +16,7 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 DOS_DATE = 1 << 5 | 1  # FIXED_TIME as an MS-DOS date (years since 1980, month, day); its DOS time is 0
 MODE = 0o644 << 16  # rw-r--r--, in the high bytes of the external attributes
 UNIX, VERSION, LEVEL = 3, 20, 6  # made on Unix; zip 2.0 (deflate) needed; zlib's default level
+UTF8_NAME = 0x800  # general purpose flag bit 11: the name is UTF-8 (set only for non-ASCII names)
 # Zip records (PKWARE APPNOTE 4.3.7, 4.3.12, 4.3.16), as zipfile packs them.
 LOCAL = struct.Struct("<4s2B4HL2L2H")
 CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
@@ -76,13 +77,13 @@ def append_parts(base: Base, parts: Iterable[tuple[str, bytes]]) -> bytes:
     pieces, listing, offset = [base.entries], [base.directory], len(base.entries)
     count = base.count
     for name, content in parts:
-        encoded, crc = name.encode("ascii"), zlib.crc32(content)  # part names are ASCII URIs (OPC)
-        compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+        encoded, flags = name.encode(), 0 if name.isascii() else UTF8_NAME
+        crc, compressor = zlib.crc32(content), zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
         packed = compressor.compress(content) + compressor.flush()
-        pieces += [LOCAL.pack(b"PK\x03\x04", VERSION, 0, 0, zipfile.ZIP_DEFLATED, 0, DOS_DATE, crc, len(packed),
+        pieces += [LOCAL.pack(b"PK\x03\x04", VERSION, 0, flags, zipfile.ZIP_DEFLATED, 0, DOS_DATE, crc, len(packed),
                               len(content), len(encoded), 0), encoded, packed]
-        listing += [CENTRAL.pack(b"PK\x01\x02", VERSION, UNIX, VERSION, 0, 0, zipfile.ZIP_DEFLATED, 0, DOS_DATE, crc,
-                                 len(packed), len(content), len(encoded), 0, 0, 0, 0, MODE, offset), encoded]
+        listing += [CENTRAL.pack(b"PK\x01\x02", VERSION, UNIX, VERSION, 0, flags, zipfile.ZIP_DEFLATED, 0, DOS_DATE,
+                                 crc, len(packed), len(content), len(encoded), 0, 0, 0, 0, MODE, offset), encoded]
         offset += LOCAL.size + len(encoded) + len(packed)
         count += 1
     directory = b"".join(listing)

@@ -141,9 +141,10 @@ def test_filters_format_chinese_values(tmp_path):
 def test_filled_package_is_what_zipfile_append_mode_writes():
     """append_parts writes the zip records itself; its bytes equal zipfile's own append mode."""
     entries = {"[Content_Types].xml": b"<Types/>", "word/styles.xml": b"<styles/>" * 50, "word/document.xml": b"old",
-               "word/header1.xml": b"old"}
-    parts = [("word/document.xml", "<w:document>填好的</w:document>".encode() * 40), ("word/header1.xml", b"<w:hdr/>")]
-    base = package.build_base(entries, ["word/document.xml", "word/header1.xml"])
+               "word/header1.xml": b"old", "word/页眉2.xml": b"old"}
+    parts = [("word/document.xml", "<w:document>填好的</w:document>".encode() * 40), ("word/header1.xml", b"<w:hdr/>"),
+             ("word/页眉2.xml", b"<w:hdr/>")]  # a part name that is not ASCII is written as UTF-8 with flag 0x800
+    base = package.build_base(entries, [name for name, _ in parts])
     appended = io.BytesIO()
     with zipfile.ZipFile(appended, "w") as archive:
         for name in ("[Content_Types].xml", "word/styles.xml"):
