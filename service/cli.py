@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import gc
+import errno
 import json
 import logging
 import os
@@ -26,6 +26,10 @@ from .store.errors import CounterConflict, NumberTaken
 # Commands import the database, batch, spreadsheet and PDF modules they use inside their
 # functions: a command (or a batch helper process, which imports this module) then loads only
 # what it needs, which keeps the start-up time and memory of every `docgen` run low.
+
+
+WRITE_ERRORS = {errno.ENAMETOOLONG: "文件名太长", errno.EACCES: "没有写入权限", errno.ENOSPC: "磁盘空间不足",
+                errno.EROFS: "只读的文件系统", errno.ENOENT: "不能在这里创建文件"}
 
 
 class InputError(click.ClickException):
@@ -271,12 +275,17 @@ def batch_command(kind_id: str, sheet_path: Path, output: Path, report: Path | N
         check_xlsx(content)
     except UnsafeUpload as unsafe:
         raise InputError(unsafe.message) from None
-    for target in filter(None, (output, report, pdf_path)):
+    for target in filter(None, (output, report, pdf_path)):  # refused now, before the work
         if not target.parent.is_dir():
             raise InputError(f"无法写入 {target}：目录 {target.parent} 不存在")
-    with local.Helpers(workers - 1) as helpers:  # started before the app, which opens the database
-        with create_app({"HTTP": False}).app_context():  # the store and the batch steps, no API or web page
-            _batch(kind, content, output, report, pdf_path, helpers)
+        if len(os.fsencode(target.name)) > os.pathconf(target.parent, "PC_NAME_MAX"):
+            raise InputError(f"无法写入 {target}：{WRITE_ERRORS[errno.ENAMETOOLONG]}")
+    try:
+        with local.Helpers(workers - 1) as helpers:  # started before the app, which opens the database
+            with create_app({"HTTP": False}).app_context():  # the store and the batch steps, no API or web page
+                _batch(kind, content, output, report, pdf_path, helpers)
+    except OSError as error:  # a folder not writable, a full disk, a name too long
+        raise InputError(f"无法写入 {error.filename or output}：{WRITE_ERRORS.get(error.errno, error.strerror)}") from None
 
 
 def _batch(kind, content: bytes, output: Path, report: Path | None, pdf_path: Path | None, helpers) -> None:
@@ -285,9 +294,8 @@ def _batch(kind, content: bytes, output: Path, report: Path | None, pdf_path: Pa
     from .batch.paths import report_key
 
     batching = queue.batching(current_app)
-    gc.freeze()  # the modules, app and templates loaded so far live as long as this run: spare the collector going over them
     record = jobs.create(batching, kind, "xlsx", content, "cli")
-    with _replaced(output) as file, archive.Writer(batching.services.storage, file) as zipped, \
+    with _replaced(output) as file, archive.Writer(batching.services.storage, file) as zipped, local.collector_spared(), \
             click.progressbar(length=1, label="生成文书", show_pos=True) as bar:
         finished = local.run(batching, record.id, lambda handled, total: _advance(bar, handled, total),
                              current_app.config, helpers, zipped)
@@ -306,11 +314,13 @@ def _batch(kind, content: bytes, output: Path, report: Path | None, pdf_path: Pa
 @contextmanager
 def _replaced(path: Path) -> Iterator[BinaryIO]:
     """A new file that takes the place of `path` once written whole; removed if writing it fails."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    temporary = path.with_name(f".docgen-{os.getpid()}.part")
     try:
         with temporary.open("wb") as file:
             yield file
         temporary.replace(path)
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(path)) from error  # the file asked for, not the temporary
     finally:
         temporary.unlink(missing_ok=True)
 

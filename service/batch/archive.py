@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
-from itertools import groupby
-from operator import attrgetter
 from typing import BinaryIO
 
 from ..documents import Services
@@ -71,12 +69,18 @@ class Writer:
     def __exit__(self, *exc_info) -> None:
         self.archive.close()
 
-    def add(self, documents: list[packs.Named]) -> None:
-        """Write these documents, reading each pack they are in once."""
+    def adding(self, documents: list[packs.Named]) -> Iterator[None]:
+        """Write these documents one by one, reading each pack they are in once; yields after each."""
         for document, content in zip(documents, packs.read_many(self.storage, documents)):
             entry = zipfile.ZipInfo(self._unique(document.filename), FIXED_TIME)
             entry.flag_bits |= UTF8_NAMES
             self.archive.writestr(entry, content)
+            yield
+
+    def add(self, documents: list[packs.Named]) -> None:
+        """Write these documents."""
+        for _ in self.adding(documents):
+            pass
 
     def _unique(self, name: str) -> str:
         """The safe form of a name, numbered if an earlier entry has it."""
@@ -91,11 +95,10 @@ class Writer:
 
 
 def stream(storage: Storage, documents: list[packs.Named]) -> Iterator[bytes]:
-    """The zip of the stored documents, produced piece by piece, a pack in memory at a time."""
+    """The zip of the stored documents, produced a document at a time, with a pack in memory at a time."""
     pipe = _Pipe()
     with Writer(storage, pipe) as writer:
-        for _, group in groupby(documents, key=attrgetter("file_key")):
-            writer.add(list(group))
+        for _ in writer.adding(documents):
             yield pipe.take()
     yield pipe.take()
 

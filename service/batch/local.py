@@ -3,11 +3,10 @@
 Chunks are handed to the helpers as soon as they are read, so the helpers render while this
 process reads the rest of the sheet; once it has, this process makes the chunks not yet taken
 and writes the zip as they complete. Chunks are leased in the store, so whoever reaches a chunk
-already taken moves on. Helpers are
-started before the app: forked, when this process has no other thread (as in a `docgen batch`
-run), so they start at once with the modules already imported and no database connection to
-share; spawned otherwise, since a fork copies locks other threads may hold. Each builds only
-the batch services.
+already taken moves on. Helpers are started before the app: forked when this process has no
+other thread (as in a `docgen batch` run), so they start at once with the modules already
+imported and no database connection to share; spawned otherwise, since a fork copies locks
+other threads may hold. Each builds only the batch services.
 """
 
 from __future__ import annotations
@@ -16,7 +15,8 @@ import gc
 import logging
 import multiprocessing
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
@@ -38,7 +38,8 @@ _helper: Batching | None = None  # a helper process's services, built on its fir
 
 
 class Helpers:
-    """Helper processes for a batch run; started first, so their start-up overlaps this process's.
+    """Helper processes for a batch run, started at once, before the app opens the database: a forked
+    helper must not share the connections of the process that starts it.
 
     Use as a context manager; with no helpers (0) it does nothing.
     """
@@ -89,14 +90,13 @@ class _Run:
         up to the first chunk still open (the zip is in row order)."""
         with self.batching.services.sessions() as session:
             batch = store.get_batch(session, self.batch_id)
-            self.done = store.chunk_numbers(session, self.batch_id, done=True)
+            self.done = store.chunk_numbers(session, self.batch_id, done_only=True)
             start = end = self.zipped_up_to
             while end in self.done:
                 end += 1
-            documents = store.documents_in_order(session, self.batch_id, range(start, end)) if end > start else []
+            if self.zipped is not None and end > start:
+                self.zipped.add(store.documents_in_order(session, self.batch_id, range(start, end)))
         self.progress(batch.produced + batch.failed, batch.total)
-        if self.zipped is not None and documents:
-            self.zipped.add(documents)
         self.zipped_up_to = end
 
 
@@ -125,6 +125,17 @@ def run(batching: Batching, batch_id: str, progress: Callable[[int, int], None],
     return fresh(batching.services, batch_id)
 
 
+@contextmanager
+def collector_spared() -> Iterator[None]:
+    """While a batch runs here, the garbage collector leaves alone what is loaded already (the
+    modules, the app, the templates), which outlives the run."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def _warm() -> None:
     """Nothing: submitted at start so the helper processes are started now, before the app opens
     the database, and are ready when the first chunk is read."""
@@ -139,7 +150,7 @@ def _run_in_helper(settings: dict, work: Work) -> list[Work]:
     global _helper  # noqa: PLW0603 (a helper process's state, built once)
     if _helper is None:
         _helper = Batching(open_services(settings, Catalog()), Settings.from_config(settings))
-        gc.freeze()  # what is loaded so far lives as long as the helper: spare the collector going over it
+        gc.freeze()  # what is loaded so far lives as long as the helper process: spare the collector going over it
     follow: list[Work] = []
     perform(_helper, work, follow.append)
     return follow

@@ -105,11 +105,11 @@ def add_chunk(session: Session, batch_id: str, seq: int, rows: int, lease: dt.ti
     return True
 
 
-def chunk_numbers(session: Session, batch_id: str, done: bool | None = None) -> set[int]:
-    """The numbers (seq) of the chunks recorded so far; with `done`, only those completed (True) or not (False)."""
+def chunk_numbers(session: Session, batch_id: str, done_only: bool = False) -> set[int]:
+    """The numbers (seq) of the chunks recorded so far, or only of those completed."""
     query = select(BatchChunk.seq).where(BatchChunk.batch_id == batch_id)
-    if done is not None:
-        query = query.where(BatchChunk.done.is_(done))
+    if done_only:
+        query = query.where(BatchChunk.done.is_(True))
     return set(session.scalars(query))
 
 
@@ -212,15 +212,14 @@ def _work(batch_id: str, detail: str | int) -> Work:
 
 
 def documents_in_order(session: Session, batch_id: str, chunks: range | None = None) -> list[Row]:
-    """The batch's documents (or those of these chunks) in row order: row, id, filename and where
-    the file is (file_key, file_entry)."""
+    """The batch's documents (or those of a range of its chunks) in row order: row, id, filename
+    and where the file is (file_key, file_entry)."""
     query = (select(BatchRow.row, Document.id, Document.filename, Document.file_key, Document.file_entry)
              .join(Document, Document.id == BatchRow.document_id)
              .where(BatchRow.batch_id == batch_id).order_by(BatchRow.row))
     if chunks is not None:
         query = query.where(BatchRow.seq >= chunks.start, BatchRow.seq < chunks.stop)
     return list(session.execute(query))
-
 
 
 def row_outcomes(session: Session, batch_id: str) -> Iterator[tuple[int, int, list[dict], list[dict]]]:

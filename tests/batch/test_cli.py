@@ -120,6 +120,24 @@ def test_batch_refuses_an_output_folder_that_does_not_exist(tmp_path, runner):
     assert "Traceback" not in result.output and not (tmp_path / "instance").exists()
 
 
+def test_batch_explains_an_output_it_cannot_write(tmp_path, runner):
+    """A file name the file system refuses (too long): status 2 and why, before any work; no traceback."""
+    sheet = tmp_path / "名单.xlsx"
+    sheet.write_bytes(filled_sheet(kind("certificate"), certificates(2)))
+    result = runner.invoke(main, ["batch", "certificate", str(sheet), "-o", str(tmp_path / f"{'证书' * 50}.zip")])
+    assert result.exit_code == 2 and "文件名太长" in result.output and "Traceback" not in result.output, result.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["名单.xlsx"]
+
+
+def test_batch_explains_a_folder_it_cannot_write_to(tmp_path, runner):
+    """-o in a folder where no file can be created (/proc): status 2, the file and the reason in Chinese."""
+    sheet = tmp_path / "名单.xlsx"
+    sheet.write_bytes(filled_sheet(kind("certificate"), certificates(2)))
+    result = runner.invoke(main, ["batch", "certificate", str(sheet), "-o", "/proc/证书.zip"])
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert "无法写入 /proc/证书.zip：不能在这里创建文件" in result.output
+
+
 def test_a_batch_that_fails_writes_no_zip(tmp_path, runner):
     """A workbook without the kind's sheet: status 2 with the reason, and no zip (nor a partial one) written."""
     book = Workbook()
