@@ -15,8 +15,7 @@ import gc
 import logging
 import multiprocessing
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
@@ -123,17 +122,6 @@ def run(batching: Batching, batch_id: str, progress: Callable[[int, int], None],
         run_inline(batching, work, lambda _: state.update())
     state.update()
     return fresh(batching.services, batch_id)
-
-
-@contextmanager
-def collector_spared() -> Iterator[None]:
-    """While a batch runs here, the garbage collector leaves alone what is loaded already (the
-    modules, the app, the templates), which outlives the run."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _warm() -> None:

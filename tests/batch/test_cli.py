@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import subprocess
@@ -24,9 +25,11 @@ from .conftest import certificates, kind, layout, xlsx
 
 @pytest.fixture
 def runner(tmp_path, monkeypatch):
-    """A CLI runner whose app uses a fresh instance folder."""
+    """A CLI runner whose app uses a fresh instance folder; what `docgen batch` froze for the
+    garbage collector (it expects its process to end with it) is given back after the test."""
     monkeypatch.setenv("DOCGEN_INSTANCE_PATH", str(tmp_path / "instance"))
-    return CliRunner()
+    yield CliRunner()
+    gc.unfreeze()
 
 
 def test_sheet_writes_the_blank_or_the_example_workbook(tmp_path, runner):
