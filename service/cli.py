@@ -281,6 +281,7 @@ def batch_command(kind_id: str, sheet_path: Path, output: Path, report: Path | N
             raise InputError(f"无法写入 {target}：目录 {target.parent} 不存在")
         if len(os.fsencode(target.name)) > os.pathconf(target.parent, "PC_NAME_MAX"):
             raise InputError(f"无法写入 {target}：{WRITE_ERRORS[errno.ENAMETOOLONG]}")
+    gc.freeze()  # the modules last as long as this process: out of the collector's way, here and in forked helpers
     try:
         with local.Helpers(workers - 1) as helpers:  # started before the app, which opens the database
             with create_app({"HTTP": False}).app_context():  # the store and the batch steps, no API or web page
@@ -296,7 +297,7 @@ def _batch(kind, content: bytes, output: Path, report: Path | None, pdf_path: Pa
 
     batching = queue.batching(current_app)
     record = jobs.create(batching, kind, "xlsx", content, "cli")
-    gc.freeze()  # what is loaded so far lives until this process ends with the run: spare the collector going over it
+    gc.freeze()  # so does the app
     with _replaced(output) as file, archive.Writer(batching.services.storage, file) as zipped, \
             click.progressbar(length=1, label="生成文书", show_pos=True) as bar:
         finished = local.run(batching, record.id, lambda handled, total: _advance(bar, handled, total),
