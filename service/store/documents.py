@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import ColumnElement, func, insert, select
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 MAX_PAGE = 200
 CONFLICT_RETRIES = 3
 DOCUMENTS = Document.__table__
+NUMBER_COLUMNS = ("number", "series", "year", "serial")
 
 
 @dataclass(frozen=True)
@@ -48,13 +50,19 @@ class Rendered:
     warnings: list[dict[str, str]] = field(default_factory=list)
 
 
+class Record(SimpleNamespace):
+    """A document made now: its column values, read as the attributes of the Document it becomes
+    once inserted. Built without the ORM: a batch makes thousands, and an ORM object costs about
+    as much as the package it records."""
+
+
 class Saved(NamedTuple):
     """The outcome of create_document; `replayed` is True when an earlier record was returned.
 
     `content` is the file when it was made now; a replayed file is not read back (None).
     """
 
-    document: Document
+    document: Document | Record
     replayed: bool
     content: bytes | None = None
 
@@ -232,9 +240,9 @@ def _render(item: Pending, number: Number | None, failures: tuple[type[Exception
     return Saved(_document(item.new, rendered, number), replayed=False, content=rendered.content)
 
 
-def _document(new: NewDocument, rendered: Rendered, number: Number | None) -> Document:
-    """The record of a newly rendered document (not yet added to any session nor stored)."""
-    return Document(
+def _document(new: NewDocument, rendered: Rendered, number: Number | None) -> Record:
+    """The record of a newly rendered document (not yet stored nor inserted)."""
+    return Record(
         id=new_id(),
         **{column.name: getattr(new, column.name) for column in fields(new)},
         sha256=hashlib.sha256(rendered.content).hexdigest(),
@@ -254,9 +262,9 @@ def _columns(document: Document) -> dict[str, Any]:
 
 
 def _number_columns(number: Number | None) -> dict[str, Any]:
-    """The number columns of a record; none for an unnumbered document."""
+    """The number columns of a record; all None for an unnumbered document."""
     if number is None:
-        return {}
+        return dict.fromkeys(NUMBER_COLUMNS)
     return {"number": number.text, "series": number.series, "year": number.year, "serial": number.serial}
 
 
