@@ -8,10 +8,10 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import click
 from flask import current_app
@@ -23,6 +23,9 @@ from .catalog import Catalog, UnknownKind
 from .checks import unknown_paths
 from .store import keys
 from .store.errors import CounterConflict, NumberTaken
+
+if TYPE_CHECKING:
+    from .renditions import Renditions
 
 # Commands import the database, batch, spreadsheet and PDF modules they use inside their
 # functions: a command (or a batch helper process, which imports this module) then loads only
@@ -131,13 +134,21 @@ def render(kind_id: str, data: Path, output: Path | None, as_pdf: bool) -> None:
 def _pdf(made) -> bytes:
     """The PDF rendition of a just-made document, or a clear error."""
     from .documents import services
+
+    return _converted(lambda converter: converter.pdf_of(services().storage, made.record, made.content),
+                      "未安装 LibreOffice，无法输出 PDF；Word 文档已登记。")
+
+
+def _converted(convert: Callable[[Renditions], bytes], unavailable: str) -> bytes:
+    """A PDF made with the app's renditions by `convert`, the converter closed after; a clear
+    error (`unavailable` when LibreOffice is missing) instead of a traceback."""
     from .renditions import renditions
 
     converter = renditions()
     if converter is None:
-        raise InputError("未安装 LibreOffice，无法输出 PDF；Word 文档已登记。")
+        raise InputError(unavailable)
     try:
-        return converter.pdf_of(services().storage, made.record, made.content)
+        return convert(converter)
     except pdf.PdfError as error:
         raise InputError(error.message) from None
     finally:
@@ -331,17 +342,10 @@ def _replaced(path: Path) -> Iterator[BinaryIO]:
 def _batch_pdf(batch_id: str) -> bytes:
     """The combined PDF of a batch, or a clear error."""
     from .documents import services
-    from .renditions import of_batch, renditions
+    from .renditions import of_batch
 
-    converter = renditions()
-    if converter is None:
-        raise InputError("未安装 LibreOffice，无法输出 PDF；文书压缩包已生成。")
-    try:
-        return of_batch(converter, services(), batch_id)
-    except pdf.PdfError as error:
-        raise InputError(error.message) from None
-    finally:
-        converter.converter().close()
+    return _converted(lambda converter: of_batch(converter, services(), batch_id),
+                      "未安装 LibreOffice，无法输出 PDF；文书压缩包已生成。")
 
 
 def _advance(bar, handled: int, total: int) -> None:

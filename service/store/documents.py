@@ -256,7 +256,7 @@ def _document(new: NewDocument, rendered: Rendered, number: Number | None) -> Re
     )
 
 
-def _columns(document: Document) -> dict[str, Any]:
+def _columns(document: Document | Record) -> dict[str, Any]:
     """A record's column values, for a bulk insert."""
     return {column.key: getattr(document, column.key) for column in DOCUMENTS.columns}
 
