@@ -32,6 +32,10 @@ CHARS_PER_LINE = 28
 # Word widens each character cell by charSpace/4096 pt beyond the body font size.
 CHAR_SPACE = math.floor((TEXT_WIDTH / 20 / CHARS_PER_LINE - BODY_PT) * 4096)
 CHAR = TEXT_WIDTH // CHARS_PER_LINE  # one character cell in twips
+# LibreOffice lays the 3号 body out without the grid's charSpace: each character 16 pt wide gives
+# 27 a line. Condensing every character by 0.25 pt (in twips) fits 28 there too; Word still puts
+# each character in one grid cell, so both show 28 × 22.
+CONDENSED = -5
 RED, BLACK = "FF0000", "000000"
 LATIN = "Times New Roman"
 FANGSONG, KAITI, HEITI, SONGTI = "仿宋_GB2312", "楷体_GB2312", "黑体", "宋体"
@@ -40,8 +44,11 @@ FIXED_TIME = datetime(2026, 1, 1)  # core properties and zip entries of every bu
 # Parts of python-docx's default template that no template uses: its thumbnail, its list
 # definitions (tied to stock list styles) and Word 2010's copy of all its stock styles.
 STOCK_PARTS = (RT.THUMBNAIL, RT.NUMBERING, "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects")
-RED_RULE_SPACE = 11  # points between the 发文字号 and the red rule: 4 mm
+# Points between the 发文字号's line and the red rule: its ink ends 1.8 mm above the line's foot,
+# so the rule is drawn 4 mm under the characters.
+RED_RULE_SPACE = 6
 FOOTER_CHAR = 280  # one 4号 character, the page number's inset
+MARK_TOP = 1984  # 35 mm: the 发文机关标志 below the top of the text block
 
 
 @dataclass(frozen=True)
@@ -64,30 +71,40 @@ class Style:
     scale: int | None = None  # horizontal scale in percent (w:w)
     tracking: int | None = None  # extra space after each character, in twips
     grid: bool = True  # False: the paragraph ignores the document grid
+    latin: str = LATIN  # the font of Latin letters, digits and quotation marks
+    tab: tuple[str, int] | None = None  # one tab stop: kind (center, right) and position in twips
 
 
+# 署名 and 成文日期 are centred on one tab stop. A date of 6.5 characters (2026年3月15日: digits are
+# half-width) centred there ends 4.75 characters from the right, within a character of the
+# standard's 4; a 16-character 署名 such as 中共×××工程中心总支部委员会 just fills the line.
+SIGNATURE_CENTRE = TEXT_WIDTH - 8 * CHAR
 NO_INDENT = {"firstLineChars": "0", "firstLine": "0"}
 BODY_INDENT = {"firstLineChars": "200", "firstLine": str(2 * CHAR)}
 
 # Built-in styles are looked up by name; the others are created with these Chinese names.
 STYLES = (
-    Style("Normal", FANGSONG, BODY_PT, BLACK, "both", BODY_INDENT, base=""),
-    Style("Title", XIAOBIAOSONG, 22, BLACK, "center", NO_INDENT, grid=False),
+    Style("Normal", FANGSONG, BODY_PT, BLACK, "both", BODY_INDENT, base="", tracking=CONDENSED),
+    # Titles set digits and quotation marks in 小标宋 too: a title opening with “ stays one face.
+    Style("Title", XIAOBIAOSONG, 22, BLACK, "center", NO_INDENT, grid=False, latin=XIAOBIAOSONG),
     Style("Heading 1", HEITI, BODY_PT, BLACK, indent=BODY_INDENT, outline=0, keep_next=True),
     Style("Heading 2", KAITI, BODY_PT, BLACK, indent=BODY_INDENT, outline=1, keep_next=True),
     Style("Heading 3", FANGSONG, BODY_PT, BLACK, indent=BODY_INDENT, outline=2, keep_next=True),
-    Style("Footer", SONGTI, 14, BLACK, indent=NO_INDENT, line=None, grid=False),
-    # 小初, narrowed so an 18-character mark such as ×××总支部委员会文件 fits one line.
-    Style("发文机关标志", XIAOBIAOSONG, 36, RED, "center", NO_INDENT, line=None,
-          before=1984, after=2 * LINE_PITCH, scale=65, grid=False),
+    # 4号 半角宋体 page numbers: the dashes and digits are 宋体 too.
+    Style("Footer", SONGTI, 14, BLACK, indent=NO_INDENT, line=None, grid=False, latin=SONGTI),
+    # 小初, narrowed so an 18-character mark such as ×××总支部委员会文件 fits one line. The
+    # exact line as high as the type puts the characters' top at the line's top in Word and in
+    # LibreOffice alike, so the space before places the mark 35 mm below the text block's top.
+    Style("发文机关标志", XIAOBIAOSONG, 36, RED, "center", NO_INDENT, line=720,
+          before=MARK_TOP, after=2 * LINE_PITCH, scale=65, grid=False, latin=XIAOBIAOSONG),
     # 纪要 headings name the meeting's organisation and run longer than a 发文机关标志.
-    Style("纪要标志", XIAOBIAOSONG, 26, RED, "center", NO_INDENT, line=None,
-          before=1984, after=LINE_PITCH, scale=80, grid=False),
+    Style("纪要标志", XIAOBIAOSONG, 26, RED, "center", NO_INDENT, line=520,
+          before=MARK_TOP, after=LINE_PITCH, scale=80, grid=False, latin=XIAOBIAOSONG),
     Style("发文字号", FANGSONG, BODY_PT, BLACK, "center", NO_INDENT),
     Style("主送", indent=NO_INDENT),
     # One line between the text (or 附件说明) and the 署名, which stays with its date.
-    Style("署名", indent=NO_INDENT, before=LINE_PITCH, keep_next=True),
-    Style("成文日期", align="right", indent={**NO_INDENT, "rightChars": "400", "right": str(4 * CHAR)}),
+    Style("署名", indent=NO_INDENT, before=LINE_PITCH, keep_next=True, tab=("center", SIGNATURE_CENTRE)),
+    Style("成文日期", indent=NO_INDENT, tab=("center", SIGNATURE_CENTRE)),
     Style("附件标识", HEITI, BODY_PT, indent=NO_INDENT, keep_next=True),
     Style("题注", KAITI, BODY_PT, BLACK, "center", NO_INDENT),
     Style("章标题", HEITI, BODY_PT, BLACK, "center", NO_INDENT, before=LINE_PITCH // 2,
@@ -155,7 +172,7 @@ def font_properties(spec: Style):
     """Build the w:rPr of a style: East-Asian font slot, size, colour, never bold."""
     rpr = OxmlElement("w:rPr")
     if spec.font:
-        rpr.append(element("w:rFonts", ascii=LATIN, hAnsi=LATIN, cs=LATIN, eastAsia=spec.font))
+        rpr.append(element("w:rFonts", ascii=spec.latin, hAnsi=spec.latin, cs=spec.latin, eastAsia=spec.font))
     rpr.append(element("w:b", val="0"))
     rpr.append(element("w:bCs", val="0"))
     if spec.color:
@@ -176,6 +193,10 @@ def paragraph_properties(spec: Style):
     ppr = OxmlElement("w:pPr")
     if spec.keep_next:
         ppr.append(element("w:keepNext"))
+    if spec.tab:
+        tabs = ppr.makeelement(qn("w:tabs"))
+        tabs.append(element("w:tab", val=spec.tab[0], pos=spec.tab[1]))
+        ppr.append(tabs)
     if not spec.grid:
         ppr.append(element("w:snapToGrid", val="0"))
     line = {"line": spec.line, "lineRule": "exact"} if spec.line else {"line": 240, "lineRule": "auto"}
@@ -311,9 +332,11 @@ def rule(para: Paragraph, side: str, color: str = BLACK, eighths: int = 8, space
 def tab_stop(para: Paragraph, kind: str, position: int, leader: str = "none") -> None:
     """Add a tab stop (left, center, right) at a position in twips from the left margin."""
     ppr = para._p.get_or_add_pPr()
-    tabs = element("w:tabs")
+    tabs = ppr.find(qn("w:tabs"))
+    if tabs is None:
+        tabs = element("w:tabs")
+        ppr.insert_element_before(tabs, "w:spacing", "w:ind", "w:jc", "w:outlineLvl", "w:rPr")
     tabs.append(element("w:tab", val=kind, leader=leader, pos=position))
-    ppr.insert_element_before(tabs, "w:spacing", "w:ind", "w:jc", "w:outlineLvl", "w:rPr")
 
 
 def red_header(doc, org: str, number: str) -> None:
@@ -323,11 +346,15 @@ def red_header(doc, org: str, number: str) -> None:
 
 
 def dated_rule(doc, org: str, date: str) -> None:
-    """纪要 line under the heading: issuing unit left, date right, red rule beneath."""
+    """纪要 line under the heading: issuing unit and date a character in, red rule beneath.
+
+    Tab stops, not indents, inset the text: a paragraph's rule spans its indents, and this one
+    spans the text block.
+    """
     para = doc.add_paragraph(style="主送")
-    para.paragraph_format.left_indent = Twips(CHAR)
+    tab_stop(para, "left", CHAR)
     tab_stop(para, "right", TEXT_WIDTH - CHAR)
-    para.add_run(f"{org}\t{date}")
+    para.add_run(f"\t{org}\t{date}")
     rule(para, "bottom", RED, space=RED_RULE_SPACE)
 
 
@@ -340,24 +367,10 @@ def heading(doc, text: str, addressee: str | None = None) -> None:
         paragraph(doc, addressee, "主送")
 
 
-# 署名 is centred over the date; the centre sits so that a 16-character 署名 such as
-# 中共×××工程中心总支部委员会 still ends a character inside the text block.
-SIGNATURE_CENTRE = TEXT_WIDTH - 9 * CHAR
-
-
 def signature(doc, org: str, date: str) -> None:
-    """Sealed layout: 成文日期 4 characters from the right, 署名 centred above it."""
-    centred_at(doc, org, "署名", SIGNATURE_CENTRE)
-    paragraph(doc, date, "成文日期")
-
-
-def centred_at(doc, text: str, style: str, centre: int) -> Paragraph:
-    """A paragraph whose text is centred on a position (a centred tab stop)."""
-    para = doc.add_paragraph(style=style)
-    tab_stop(para, "center", centre)
-    para.add_run().add_tab()
-    para.add_run(text)
-    return para
+    """Sealed layout: 署名 and 成文日期 centred on their styles' shared tab stop."""
+    paragraph(doc, f"\t{org}", "署名")
+    paragraph(doc, f"\t{date}", "成文日期")
 
 
 def attachment_page(doc, label: str, title: str) -> Paragraph:
