@@ -11,7 +11,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -116,6 +116,8 @@ STYLES = (
     Style("表格居左", size=14, align="left", indent=NO_INDENT, line=None, before=60, after=60,
           grid=False),
     Style("版记", FANGSONG, 14, BLACK, indent=NO_INDENT),
+    # An invisible paragraph: it holds a section break, or ends a footer after its table.
+    Style("分节", size=1, indent=NO_INDENT, line=20, grid=False),
     Style("标签", HEITI, kind="character", base="", line=None),
 )
 
@@ -383,8 +385,23 @@ def attachment_page(doc, label: str, title: str) -> Paragraph:
 
 
 def colophon(doc, lines: list[str], org: str, date: str) -> None:
-    """版记: lines such as 抄送：…, then 印发机关 and 印发日期, between black rules."""
-    blank(doc)
+    """版记 on the last even page, its last rule on the text block's foot; no page number there.
+
+    The 版记 is the even-page footer of a last section that starts on an even page: Word and
+    LibreOffice insert a blank page when the text ends on an even page, and neither prints a
+    footer on that blank page. A footer 35 mm from the sheet's foot ends where the text block
+    ends, so the 版记's last rule sits at 262 mm in both. (A section set to align its text at
+    the bottom, w:vAlign, is ignored by LibreOffice 7.4; a bottom-anchored floating table as
+    wide as the text block stays inline there.)
+    """
+    section_break(doc)
+    section = doc.sections[-1]
+    section.footer_distance = Twips(MARGINS["bottom"])
+    for footer in (section.footer, section.even_page_footer):
+        footer.is_linked_to_previous = True
+        footer.is_linked_to_previous = False
+        footer.paragraphs[0].style = "分节"
+    paragraph(doc, "", "分节")
     rows = [[text] for text in lines] + [[f"{org}\t{date}"]]
     table = add_table(doc, [TEXT_WIDTH], rows, "版记", grid=False)
     set_borders(table, top=8, bottom=8, insideH=6)
@@ -393,6 +410,13 @@ def colophon(doc, lines: list[str], org: str, date: str) -> None:
         margins.append(element(f"w:{side}", w=CHAR, type="dxa"))
     table._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")
     tab_stop(table.rows[-1].cells[0].paragraphs[0], "right", TEXT_WIDTH - 2 * CHAR)
+    section.even_page_footer.paragraphs[0]._p.addprevious(table._tbl)
+
+
+def section_break(doc) -> None:
+    """End the section with an invisible paragraph; the next one starts on an even page."""
+    doc.add_section(WD_SECTION.EVEN_PAGE)
+    doc.paragraphs[-1].style = "分节"
 
 
 def add_table(doc, widths: list[int], rows: list[list[str]], style: str | list[str] = "表格文字",

@@ -45,8 +45,9 @@ def rendered(kind: str):
 
 
 def text_of(document) -> str:
-    """All text of the body, tables included, in document order."""
-    return "".join(node.text or "" for node in document.element.body.iter(qn("w:t")))
+    """All text of the body, tables included, in document order, then of the footers (the 版记)."""
+    footers = [part.element for part in document.part.package.iter_parts() if "/footer" in part.partname]
+    return "".join(node.text or "" for root in [document.element.body, *footers] for node in root.iter(qn("w:t")))
 
 
 def style_fonts(document, name: str) -> dict:
