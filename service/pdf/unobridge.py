@@ -21,6 +21,9 @@ from com.sun.star.beans import PropertyValue
 
 NEVER_EXECUTE = 0  # com.sun.star.document.MacroExecMode.NEVER_EXECUTE
 LINES, LINES_AND_CHARS = 1, 2  # com.sun.star.text.TextGridMode
+# The blank page LibreOffice inserts before an even-page section (a 公文's 版记) is a sheet of the
+# printed document: keep it in the PDF (LibreOffice leaves such pages out by default).
+PDF_OPTIONS = uno.Any("[]com.sun.star.beans.PropertyValue", (PropertyValue(Name="IsSkipEmptyPages", Value=False),))
 
 
 def props(**values):
@@ -56,7 +59,7 @@ def convert(desktop, source, target):
         indexes = document.getDocumentIndexes()  # a table of contents shows real page numbers
         for i in range(indexes.getCount()):
             indexes.getByIndex(i).update()
-        document.storeToURL(uno.systemPathToFileUrl(target), props(FilterName="writer_pdf_Export"))
+        document.storeToURL(uno.systemPathToFileUrl(target), props(FilterName="writer_pdf_Export", FilterData=PDF_OPTIONS))
     finally:
         document.close(True)
 

@@ -1,0 +1,161 @@
+"""Every 公文 kind rendered to PDF by the app's converter and measured against GB/T 9704-2012.
+
+Run with -s to see the figures (docs/<kind>.md quotes them).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from templates import preview
+
+from .documents import CASES, Case
+from .measure import TEXT_BOTTOM, TEXT_LEFT, TEXT_RIGHT, TEXT_TOP, Layout, Line, Page, is_cjk
+
+OFFICIAL = ["meeting-minutes", "policy", "commendation"]
+SIGNED = ["policy", "commendation"]  # 纪要 carry no 署名
+CHAR = 156 / 28  # one character of the 28-character line, mm
+LINE_PITCH = 28.95 * 25.4 / 72  # mm
+FIRST_ROW_TOP = 40.46  # mm: the ink top of 3号 仿宋 on the first line of the text block
+COLOPHON_HEIGHT = 30  # mm a 版记 of three rules and two lines needs above the text block's foot
+
+
+@pytest.fixture(scope="module")
+def examples(pool) -> dict[str, Layout]:
+    """Each 公文 kind's example as a measured PDF."""
+    return {kind: Layout(pool.convert(preview.render_example(kind))) for kind in OFFICIAL}
+
+
+@pytest.fixture(scope="module")
+def cases(pool) -> dict[str, Layout]:
+    """Every case of documents.CASES as a measured PDF."""
+    return {case.id: Layout(pool.convert(case.render())) for case in CASES}
+
+
+def red_rule(layout: Layout):
+    """The red rule of page 1 and the line right above it (the 发文字号, or the 纪要's unit and date)."""
+    page = layout.pages[0]
+    (rule,) = [rule for rule in page.rules if rule.color == (1.0, 0.0, 0.0)]
+    above = max((line for line in page.lines if line.bottom < rule.y), key=lambda line: line.bottom)
+    return rule, above
+
+
+def title_lines(layout: Layout) -> list[Line]:
+    """The 2号 title's lines on page 1."""
+    return [line for line in layout.pages[0].body if round(line.size) == 22]
+
+
+@pytest.mark.parametrize("kind", OFFICIAL)
+def test_mark_sits_35_mm_below_the_text_block(examples, kind):
+    """The red 发文机关标志 / 纪要标志: its top 35 ± 1 mm below the top of the text block, centred."""
+    mark = examples[kind].pages[0].lines[0]
+    assert mark.color == (1.0, 0.0, 0.0)
+    print(f"{kind}: 标志 top {mark.top - TEXT_TOP:.1f} mm below the text block, centre {mark.centre:.1f} mm")
+    assert mark.top - TEXT_TOP == pytest.approx(35, abs=1)
+    assert mark.centre == pytest.approx((TEXT_LEFT + TEXT_RIGHT) / 2, abs=1)
+
+
+@pytest.mark.parametrize("kind", OFFICIAL)
+def test_red_rule_spans_the_text_block_4_mm_under_the_number(examples, kind):
+    """The red rule: 156 mm from the left edge of the text block, 4 ± 1 mm under the line above it."""
+    rule, above = red_rule(examples[kind])
+    print(f"{kind}: rule {rule.width:.1f} mm wide from {rule.left:.1f} mm, {rule.y - above.bottom:.1f} mm under "
+          f"{above.text}, {rule.thickness:.2f} mm thick")
+    assert rule.width == pytest.approx(156, abs=0.5)
+    assert rule.left == pytest.approx(TEXT_LEFT, abs=0.5)
+    assert rule.y - above.bottom == pytest.approx(4, abs=1)
+
+
+@pytest.mark.parametrize("kind", SIGNED)
+def test_signature_is_centred_over_the_date(examples, kind):
+    """署名 centred over 成文日期 ± 1 mm; the date ends about 4 characters from the right (within one)."""
+    context = preview.example_context(kind)
+    layout = examples[kind]
+    date = layout.find(context["date_text"])
+    signature = next(line for page in layout.pages for line in page.lines
+                     if line.text == context["signatory"] and line.top < date.top)
+    print(f"{kind}: 署名 centre {signature.centre:.1f} mm, date centre {date.centre:.1f} mm, "
+          f"date {(TEXT_RIGHT - date.right) / CHAR:.2f} characters from the right")
+    assert signature.centre == pytest.approx(date.centre, abs=1)
+    assert (TEXT_RIGHT - date.right) / CHAR == pytest.approx(4, abs=1)
+    assert date.top - signature.bottom < LINE_PITCH
+
+
+@pytest.mark.parametrize("kind", OFFICIAL)
+def test_title_lines_are_centred_inside_the_text_block(examples, kind):
+    """The title's lines: centred, none wider than the text block."""
+    lines = title_lines(examples[kind])
+    print(f"{kind}: title lines {[line.text for line in lines]}")
+    assert lines
+    for line in lines:
+        assert line.centre == pytest.approx((TEXT_LEFT + TEXT_RIGHT) / 2, abs=1)
+        assert TEXT_LEFT - 0.5 <= line.left and line.right <= TEXT_RIGHT + 0.5
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_full_lines_hold_28_characters_and_pages_22_lines(cases, case):
+    """Lines that span the text block hold 28 characters; after page 1 every line sits on one of the grid's 22."""
+    layout = cases[case.id]
+    full = [line for page in layout.pages for line in page.body
+            if line.size == 16 and all(map(is_cjk, line.text)) and line.left == pytest.approx(TEXT_LEFT, abs=0.5)
+            and line.right == pytest.approx(TEXT_RIGHT, abs=1)]
+    assert {len(line.text) for line in full} == ({28} if case.length else set())
+    for page in layout.pages[1:]:
+        rows = grid_rows(page)
+        assert all(row == pytest.approx(round(row), abs=0.05) for row in rows), page.number
+        assert all(round(row) < 22 for row in rows), page.number
+
+
+@pytest.mark.parametrize("kind", OFFICIAL)
+def test_a_full_page_holds_22_lines(cases, kind):
+    """Some page after the first of the kind's cases uses all 22 lines of the grid."""
+    rows = [grid_rows(page) for case in CASES if case.kind == kind for page in cases[case.id].pages[1:]]
+    assert max(round(row) + 1 for page in rows for row in page) == 22
+
+
+def grid_rows(page: Page) -> list[float]:
+    """The grid rows (0 = the first line of the text block) of a page's 3号 lines."""
+    return [(line.top - FIRST_ROW_TOP) / LINE_PITCH for line in page.body if line.size == 16]
+
+
+def body_end(layout: Layout) -> Page:
+    """The last page holding text before the 版记 page."""
+    return [page for page in layout.pages[:-1] if page.body][-1]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_colophon_ends_the_last_even_page_on_the_text_block_foot(cases, case):
+    """版记 on an even last page, its last rule 262 ± 1 mm; a blank page before it when the text ends on an
+    even page; the blank page and the 版记 page without page numbers, every other page numbered in order."""
+    layout = cases[case.id]
+    end = body_end(layout)
+    assert_case(case, end)
+    colophon = layout.pages[-1]
+    rules = colophon.rules
+    print(f"{case.id}: text ends on page {end.number} at {end.body[-1].bottom:.1f} mm; 版记 on page "
+          f"{colophon.number} of {len(layout.pages)}, last rule at {rules[-1].y:.1f} mm")
+    assert colophon.number % 2 == 0
+    assert colophon.number == end.number + (2 if end.number % 2 == 0 else 1)
+    assert len(rules) == 3 and all(rule.width == pytest.approx(156, abs=0.5) for rule in rules)
+    assert rules[-1].y == pytest.approx(TEXT_BOTTOM, abs=1)
+    assert [line.text for line in colophon.lines if line.top < rules[0].y] == []
+    assert colophon.folio is None
+    if colophon.number == end.number + 2:
+        assert layout.pages[end.number].blank
+    for page in layout.pages[:end.number]:
+        assert page.folio is not None and page.folio.text == f"—{page.number}—"
+        side = page.folio.right if page.number % 2 else page.folio.left
+        assert side == pytest.approx(TEXT_RIGHT - 5 if page.number % 2 else TEXT_LEFT + 5, abs=0.6)
+
+
+def assert_case(case: Case, end: Page) -> None:
+    """The body ends where the case says (else the case's length needs adjusting to the layout)."""
+    bottom = end.body[-1].bottom
+    if case.ends == "page 1":
+        assert end.number == 1
+    elif case.ends == "odd page":
+        assert end.number % 2 == 1 and end.number > 1
+    elif case.ends == "even page":
+        assert end.number % 2 == 0 and bottom < TEXT_BOTTOM - COLOPHON_HEIGHT
+    else:
+        assert end.number % 2 == 0 and bottom > TEXT_BOTTOM - COLOPHON_HEIGHT
