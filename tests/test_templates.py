@@ -19,6 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from schemas.common import TextLength
 from schemas.profile import PROFILE
+from service.engine.filters import FILTERS
 from service.pdf import ConverterPool
 from service.pdf.worker import office_binary
 from templates import gbt9704, preview
@@ -174,6 +175,7 @@ def test_every_tag_resolves_against_the_example_context(kind):
     """docxtpl with StrictUndefined fails on any variable or attribute the context lacks."""
     tpl = DocxTemplate(str(TEMPLATES / f"{kind}.docx"))
     env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    env.filters.update(FILTERS)
     tpl.render(preview.example_context(kind), jinja_env=env, autoescape=True)
     text = "".join(node.text or "" for node in tpl.docx.element.body.iter(qn("w:t")))
     assert "{{" not in text and "{%" not in text

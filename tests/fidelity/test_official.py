@@ -5,8 +5,12 @@ Run with -s to see the figures (docs/<kind>.md quotes them).
 
 from __future__ import annotations
 
+import io
+
+import docx
 import pytest
 
+from service.engine.filters import shaped, text_width
 from templates import preview
 
 from .documents import CASES, Case
@@ -72,8 +76,9 @@ def test_signature_is_centred_over_the_date(examples, kind):
     context = preview.example_context(kind)
     layout = examples[kind]
     date = layout.find(context["date_text"])
-    signature = next(line for page in layout.pages for line in page.lines
-                     if line.text == context["signatory"] and line.top < date.top)
+    page = next(page for page in layout.pages if date in page.lines)
+    signature = max((line for line in page.lines if line.text == context["signatory"] and line.top < date.top),
+                    key=lambda line: line.top)
     print(f"{kind}: 署名 centre {signature.centre:.1f} mm, date centre {date.centre:.1f} mm, "
           f"date {(TEXT_RIGHT - date.right) / CHAR:.2f} characters from the right")
     assert signature.centre == pytest.approx(date.centre, abs=1)
@@ -82,11 +87,15 @@ def test_signature_is_centred_over_the_date(examples, kind):
 
 
 @pytest.mark.parametrize("kind", OFFICIAL)
-def test_title_lines_are_centred_inside_the_text_block(examples, kind):
-    """The title's lines: centred, none wider than the text block."""
+def test_title_keeps_the_services_line_breaks(examples, kind):
+    """The PDF's title lines are the lines the service wrote (line breaks), centred, trapezoid or diamond."""
+    document = docx.Document(io.BytesIO(preview.render_example(kind)))
+    written = next(para.text for para in document.paragraphs if para.style.name == "Title").split("\n")
     lines = title_lines(examples[kind])
+    widths = [text_width(line.text) for line in lines]
     print(f"{kind}: title lines {[line.text for line in lines]}")
-    assert lines
+    assert [line.text for line in lines] == written
+    assert shaped(widths)
     for line in lines:
         assert line.centre == pytest.approx((TEXT_LEFT + TEXT_RIGHT) / 2, abs=1)
         assert TEXT_LEFT - 0.5 <= line.left and line.right <= TEXT_RIGHT + 0.5
