@@ -11,12 +11,14 @@ import manual
 import official
 
 OUT_DIR = Path(__file__).resolve().parent / "docx"
+# Each kind's builder and its document properties, filled when a document is made: the
+# document's own title and the organisation that issues it as the author.
 KINDS = {
-    "meeting-minutes": ("会议纪要", official.meeting_minutes),
-    "branch-manual": ("驻外临时党支部工作手册", manual.branch_manual),
-    "policy": ("规章制度", official.policy),
-    "certificate": ("荣誉证书", certificate.certificate),
-    "commendation": ("表彰决定", official.commendation),
+    "meeting-minutes": (official.meeting_minutes, "{{ document_title }}", "{{ organisation }}"),
+    "branch-manual": (manual.branch_manual, "{{ manual_title }}", "{{ branch_full_name }}"),
+    "policy": (official.policy, "{{ notice_title }}", "{{ signatory }}"),
+    "certificate": (certificate.certificate, "{{ heading }}（{{ recipient }}）", "{{ issuer_full_name }}"),
+    "commendation": (official.commendation, "{{ title }}", "{{ signatory }}"),
 }
 
 
@@ -24,8 +26,8 @@ def main(argv: list[str]) -> None:
     """Write every kind's template to OUT_DIR (default templates/docx)."""
     out = Path(argv[1]) if len(argv) > 1 else OUT_DIR
     out.mkdir(parents=True, exist_ok=True)
-    for kind, (title, build) in KINDS.items():
-        g.save(build(), out / f"{kind}.docx", title)
+    for kind, (build, title, author) in KINDS.items():
+        g.save(build(), out / f"{kind}.docx", title, author)
 
 
 if __name__ == "__main__":

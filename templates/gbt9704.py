@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from docx import Document
+from lxml import etree
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
@@ -119,6 +120,7 @@ STYLES = (
     # An invisible paragraph: it holds a section break, or ends a footer after its table.
     Style("分节", size=1, indent=NO_INDENT, line=20, grid=False),
     Style("标签", HEITI, kind="character", base="", line=None),
+    Style("二级标签", KAITI, kind="character", base="", line=None),
 )
 
 
@@ -293,10 +295,10 @@ def paragraph(doc, text: str = "", style: str = "Normal") -> Paragraph:
     return para
 
 
-def labelled(doc, label: str, text: str, style: str = "Normal") -> Paragraph:
-    """Append a paragraph that starts with a 黑体 label (出席：, 第一条) then plain text."""
+def labelled(doc, label: str, text: str, style: str = "Normal", label_style: str = "标签") -> Paragraph:
+    """Append a paragraph that starts with a label (黑体 出席：, 第一条; 楷体 （一）) then plain text."""
     para = doc.add_paragraph(style=style)
-    para.add_run(label, style="标签")
+    para.add_run(label, style=label_style)
     para.add_run(text)
     return para
 
@@ -361,11 +363,11 @@ def dated_rule(doc, org: str, date: str) -> None:
 
 
 def heading(doc, text: str, addressee: str | None = None) -> None:
-    """Title two lines under the red rule, then the 主送 one line under the title."""
+    """Title two lines under the red rule, a blank line, then the 主送 (if any)."""
     blank(doc, 2)
     paragraph(doc, text, "Title")
+    blank(doc)
     if addressee:
-        blank(doc)
         paragraph(doc, addressee, "主送")
 
 
@@ -507,11 +509,26 @@ def field(para: Paragraph, instruction: str, cached: str) -> None:
     para.add_run()._r.append(element("w:fldChar", fldCharType="end"))
 
 
-def save(doc: DocumentObject, path: Path, title: str) -> None:
-    """Drop unused styles, write the .docx byte for byte the same on every run (fixed times)."""
+def _name_application(doc: DocumentObject) -> None:
+    """docProps/app.xml names docgen as the application, not the Word that made python-docx's template."""
+    part = next(part for part in doc.part.package.iter_parts() if part.partname == "/docProps/app.xml")
+    root = etree.fromstring(part.blob)
+    namespace = etree.QName(root).namespace
+    root.find(f"{{{namespace}}}Application").text = "docgen"
+    root.remove(root.find(f"{{{namespace}}}AppVersion"))
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def save(doc: DocumentObject, path: Path, title: str, author: str) -> None:
+    """Drop unused styles, write the .docx byte for byte the same on every run (fixed times).
+
+    title and author are the document properties (Jinja tags the service fills); the application
+    is docgen.
+    """
     _prune_styles(doc)
+    _name_application(doc)
     props = doc.core_properties
-    props.title, props.author, props.last_modified_by = title, "docgen", "docgen"
+    props.title, props.author, props.last_modified_by = title, author, "docgen"
     props.comments, props.revision = "", 1
     props.created = props.modified = FIXED_TIME
     buffer = io.BytesIO()

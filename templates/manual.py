@@ -37,9 +37,10 @@ def branch_manual():
     chapter(doc, 0, page_break=True)
     branch_facts(doc)
     chapter(doc, 1)
-    g.loop_table(doc, [900, 1300, 2700, 1600, 2344], ["序号", "姓名", "原所在党支部", "支部职务", "联系电话"],
+    g.loop_table(doc, [800, 1200, 2400, 1300, 1300, 1844],
+                 ["序号", "姓名", "原所在党支部", "支部职务", "党员类别", "联系电话"],
                  "member in members", ["{{ member.no }}", "{{ member.name }}", "{{ member.home_branch }}",
-                                       "{{ member.role }}", "{{ member.phone }}"])
+                                       "{{ member.role }}", "{{ member.status }}", "{{ member.phone }}"])
     g.blank(doc)
     chapter(doc, 2)
     numbered_items(doc, "duty_items")
@@ -117,7 +118,7 @@ def branch_facts(doc) -> None:
         ["批准文号", "{{ approval_number }}"],
         ["成立时间", "{{ established_text }}"],
         ["项目周期", "{{ project_period_text }}"],
-        ["支部书记", "{{ secretary }}　{{ secretary_phone }}"],
+        ["支部书记", "{{ secretary }}（联系电话：{{ secretary_phone }}）"],
         ["{%tr if committee_text %}"],
         ["支部委员", "{{ committee_text }}"],
         ["{%tr endif %}"],

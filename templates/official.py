@@ -13,14 +13,15 @@ def meeting_minutes():
     g.dated_rule(doc, "{{ organisation }}", "{{ date_text }}")
     g.heading(doc, "{{ document_title|title_lines(organisation) }}")
     g.paragraph(doc, "{{ opening }}")
-    g.paragraph(doc, "会议议题", "Heading 1")
+    # Parts numbered 一、 and their items （一）, the order of GB/T 9704's heading levels.
+    g.paragraph(doc, "一、会议议题", "Heading 1")
     g.block(doc, "{%p for topic in topic_items %}", ("Normal", "{{ topic.label }}{{ topic.text }}"))
-    g.block(doc, "{%p if discussion_paragraphs %}", ("Heading 1", "会议主要精神"), end="{%p endif %}")
+    g.block(doc, "{%p if discussion_paragraphs %}", ("Heading 1", "二、会议主要精神"), end="{%p endif %}")
     g.block(doc, "{%p for text in discussion_paragraphs %}", ("Normal", "{{ text }}"))
-    g.paragraph(doc, "会议议定事项", "Heading 1")
+    g.paragraph(doc, "{{ '三' if discussion_paragraphs else '二' }}、会议议定事项", "Heading 1")
     g.tagged(doc, "{%p for decision in decisions %}")
-    g.labelled(doc, "{{ decision.label }}", "{{ decision.content }}（责任人：{{ decision.owner }}；"
-                "完成时限：{{ decision.deadline_text }}）")
+    g.labelled(doc, "（{{ loop.index|cn_numeral }}）", "{{ decision.content }}（责任人：{{ decision.owner }}；"
+                "完成时限：{{ decision.deadline_text }}）", label_style="二级标签")
     g.tagged(doc, "{%p endfor %}")
     g.blank(doc)
     g.labelled(doc, "出席：", "{{ attendee_text }}", "名单")

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import docx
@@ -170,6 +171,21 @@ def test_only_needed_styles_remain(kind):
     assert not {"/word/stylesWithEffects.xml", "/word/numbering.xml"} & {part.partname for part in parts}
 
 
+@pytest.mark.parametrize(("kind", "title", "author"), [
+    ("meeting-minutes", "document_title", "organisation"), ("branch-manual", "manual_title", "branch_full_name"),
+    ("policy", "notice_title", "signatory"), ("commendation", "title", "signatory"),
+    ("certificate", None, "issuer_full_name")])
+def test_document_properties_name_the_document_its_organisation_and_docgen(kind, title, author):
+    """File properties: the document's own title, the issuing organisation as author, docgen as application."""
+    context = preview.example_context(kind)
+    data = preview.render_example(kind)
+    properties = docx.Document(io.BytesIO(data)).core_properties
+    expected = context[title] if title else f"荣誉证书（{context['recipient']}）"
+    assert (properties.title, properties.author) == (expected, context[author])
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        assert "<Application>docgen</Application>" in package.read("docProps/app.xml").decode()
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_tag_resolves_against_the_example_context(kind):
     """docxtpl with StrictUndefined fails on any variable or attribute the context lacks."""
@@ -182,17 +198,18 @@ def test_every_tag_resolves_against_the_example_context(kind):
 
 
 def test_minutes_list_every_person_and_decision():
-    """Attendees, absentees with reasons, observers, decisions with owners; 分送 in the 版记."""
+    """Attendees, absentees with reasons, observers, decisions （一） with owners under 一、/二、 parts; 分送 in the 版记."""
     context = preview.example_context("meeting-minutes")
     text = text_of(rendered("meeting-minutes"))
     for person in context["attendees"] + context["observers"]:
         assert person["name"] in text
     for person in context["absentees"]:
         assert f"{person['name']}（{person['reason']}）" in text
-    for decision in context["decisions"]:
-        assert f"{decision['label']}{decision['content']}" in text
+    for number, decision in enumerate(context["decisions"], 1):
+        assert f"（{FILTERS['cn_numeral'](number)}）{decision['content']}" in text
         assert f"责任人：{decision['owner']}；完成时限：{decision['deadline_text']}" in text
-    for expected in (context["heading"], context["number"], context["opening"], "出席：", "请假：", "列席：",
+    for expected in (context["heading"], context["number"], context["opening"], "一、会议议题", "二、会议主要精神",
+                     "三、会议议定事项", "出席：", "请假：", "列席：",
                      f"记录人：{context['recorder']}", f"分送：{context['distribution_text']}"):
         assert expected in text
 
@@ -234,18 +251,21 @@ def test_commendation_lists_every_honouree_under_its_honour():
 
 
 def test_branch_manual_roster_has_one_row_per_member():
-    """Roster rows = members + header; schedule and contacts likewise; contents lists the chapters."""
+    """Roster rows = members + header, each with its 党员类别; schedule and contacts likewise; the secretary's phone labelled."""
     context = preview.example_context("branch-manual")
     document = rendered("branch-manual")
     tables = {"|".join(cell.text for cell in table.rows[0].cells): table for table in document.tables}
-    roster = tables["序号|姓名|原所在党支部|支部职务|联系电话"]
+    roster = tables["序号|姓名|原所在党支部|支部职务|党员类别|联系电话"]
     assert len(roster.rows) == context["member_count"] + 1
     assert [row.cells[1].text for row in roster.rows[1:]] == [m["name"] for m in context["members"]]
-    assert [row.cells[4].text for row in roster.rows[1:]] == [m["phone"] for m in context["members"]]
+    assert [row.cells[4].text for row in roster.rows[1:]] == [m["status"] for m in context["members"]]
+    assert "预备党员" in [m["status"] for m in context["members"]]
+    assert [row.cells[5].text for row in roster.rows[1:]] == [m["phone"] for m in context["members"]]
     assert len(tables["活动|频次|主要内容"].rows) == len(context["schedule"]) + 1
     assert len(tables["姓名（单位）|职务|联系电话"].rows) == len(context["contacts"]) + 1
     text = text_of(document)
     for expected in (context["manual_title"], context["approval_number"], context["committee_text"],
+                     f"{context['secretary']}（联系电话：{context['secretary_phone']}）",
                      context["exclusions_text"], "一、支部基本情况", "附件2"):
         assert expected in text
 
