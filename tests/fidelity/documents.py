@@ -39,7 +39,8 @@ class Case:
 
 def minutes_body(length: int) -> dict:
     """纪要: one topic, one decision, one attendee and `length` discussion paragraphs."""
-    return {"discussion": "\n".join([FILLER] * length), "topics": ["研究部署下季度党建工作"], "absentees": [], "observers": [],
+    return {"discussion": "\n".join([FILLER] * length), "title": "支委会", "place": "本部",
+            "topics": ["研究部署下季度党建工作"], "absentees": [], "observers": [],
             "attendees": [{"name": "周堃", "post": "总支书记"}],
             "decisions": [{"content": "各党支部于月底前报送工作计划。", "owner": "各党支部", "deadline": "2026-03-31"}]}
 
