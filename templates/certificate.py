@@ -77,7 +77,25 @@ def certificate():
         g.tagged(doc, tag)
         body(doc, size)
     g.tagged(doc, "{%p endif %}")
+    for para in doc.paragraphs:
+        centre_on_page(para)
+    g.paragraph(doc, "", "分节")
     return doc
+
+
+def centre_on_page(para) -> None:
+    """Put the paragraph in the frame that holds the certificate's text, centred on the page.
+
+    Paragraphs with the same frame properties share one frame, as high as its text. (Word would
+    centre a section's text with w:vAlign; LibreOffice 7.4 ignores that.)
+    """
+    para._p.get_or_add_pPr().insert_element_before(
+        g.element("w:framePr", w=TEXT_WIDTH, hSpace=0, vSpace=0, wrap="notBeside", hAnchor="margin",
+                  vAnchor="margin", xAlign="center", yAlign="center"),
+        "w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
+        "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
+        "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing",
+        "w:ind", "w:jc", "w:outlineLvl", "w:rPr")
 
 
 def body(doc, size: Body) -> None:

@@ -112,10 +112,11 @@ STYLES = (
           after=LINE_PITCH // 2, base="Heading 1", keep_next=True),
     Style("名单", indent={"leftChars": "500", "left": str(5 * CHAR),
                         "hangingChars": "300", "hanging": str(3 * CHAR)}),
+    # Table text keeps with the next row: a table that fits on a page is not split.
     Style("表格文字", size=14, align="center", indent=NO_INDENT, line=None, before=60, after=60,
-          grid=False),
+          grid=False, keep_next=True),
     Style("表格居左", size=14, align="left", indent=NO_INDENT, line=None, before=60, after=60,
-          grid=False),
+          grid=False, keep_next=True),
     Style("版记", FANGSONG, 14, BLACK, indent=NO_INDENT),
     # An invisible paragraph: it holds a section break, or ends a footer after its table.
     Style("分节", size=1, indent=NO_INDENT, line=20, grid=False),

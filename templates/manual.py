@@ -55,7 +55,7 @@ def branch_manual():
     numbered_items(doc, "discipline_items")
     chapter(doc, 6)
     numbered_items(doc, "reporting_items")
-    g.paragraph(doc, "联系方式：")
+    g.paragraph(doc, "联系方式：").paragraph_format.keep_with_next = True
     g.loop_table(doc, [3400, 3000, 2444], ["姓名（单位）", "职务", "联系电话"], "contact in contacts",
                  ["{{ contact.name }}", "{{ contact.role }}", "{{ contact.phone }}"])
     sign_in_form(doc)
@@ -90,7 +90,12 @@ def manual_cover(doc) -> None:
 
 
 def contents(doc) -> None:
-    """目录 on its own page: the fixed chapter list, page numbers as PAGEREF fields."""
+    """目录 on its own page: the fixed chapter list, page numbers as PAGEREF fields.
+
+    Word fills the fields when the document opens (w:updateFields); LibreOffice computes them.
+    """
+    doc.settings.element.insert_element_before(
+        g.element("w:updateFields", val="true"), "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat")
     title = g.paragraph(doc, "目　录", "Title")
     title.paragraph_format.page_break_before = True
     g.blank(doc)
