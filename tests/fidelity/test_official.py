@@ -108,6 +108,7 @@ def test_full_lines_hold_28_characters_and_pages_22_lines(cases, case):
     full = [line for page in layout.pages for line in page.body
             if line.size == 16 and all(map(is_cjk, line.text)) and line.left == pytest.approx(TEXT_LEFT, abs=0.5)
             and line.right == pytest.approx(TEXT_RIGHT, abs=1)]
+    print(f"{case.id}: {len(full)} full lines of {sorted({len(line.text) for line in full})} characters")
     assert {len(line.text) for line in full} == ({28} if case.length else set())
     for page in layout.pages[1:]:
         rows = grid_rows(page)
@@ -119,7 +120,9 @@ def test_full_lines_hold_28_characters_and_pages_22_lines(cases, case):
 def test_a_full_page_holds_22_lines(cases, kind):
     """Some page after the first of the kind's cases uses all 22 lines of the grid."""
     rows = [grid_rows(page) for case in CASES if case.kind == kind for page in cases[case.id].pages[1:]]
-    assert max(round(row) + 1 for page in rows for row in page) == 22
+    fullest = max(round(row) + 1 for page in rows for row in page)
+    print(f"{kind}: the fullest page uses {fullest} lines of the grid")
+    assert fullest == 22
 
 
 def grid_rows(page: Page) -> list[float]:
@@ -142,7 +145,8 @@ def test_colophon_ends_the_last_even_page_on_the_text_block_foot(cases, case):
     colophon = layout.pages[-1]
     rules = colophon.rules
     print(f"{case.id}: text ends on page {end.number} at {end.body[-1].bottom:.1f} mm; 版记 on page "
-          f"{colophon.number} of {len(layout.pages)}, last rule at {rules[-1].y:.1f} mm")
+          f"{colophon.number} of {len(layout.pages)}, last rule at {rules[-1].y:.1f} mm; page numbers "
+          f"{[page.folio.text if page.folio else None for page in layout.pages]}")
     assert colophon.number % 2 == 0
     assert colophon.number == end.number + (2 if end.number % 2 == 0 else 1)
     assert len(rules) == 3 and all(rule.width == pytest.approx(156, abs=0.5) for rule in rules)
