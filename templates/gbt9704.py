@@ -408,10 +408,7 @@ def colophon(doc, lines: list[str], org: str, date: str) -> None:
     rows = [[text] for text in lines] + [[f"{org}\t{date}"]]
     table = add_table(doc, [TEXT_WIDTH], rows, "版记", grid=False)
     set_borders(table, top=8, bottom=8, insideH=6)
-    margins = element("w:tblCellMar")
-    for side in ("left", "right"):
-        margins.append(element(f"w:{side}", w=CHAR, type="dxa"))
-    table._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")
+    cell_margins(table, CHAR)
     tab_stop(table.rows[-1].cells[0].paragraphs[0], "right", TEXT_WIDTH - 2 * CHAR)
     section.even_page_footer.paragraphs[0]._p.addprevious(table._tbl)
 
@@ -458,6 +455,14 @@ def loop_table(doc, widths: list[int], header: list[str], loop: str, cells: list
 def repeat_header(table: Table) -> None:
     """Repeat the table's first row at the top of every page it runs onto."""
     table.rows[0]._tr.get_or_add_trPr().append(element("w:tblHeader"))
+
+
+def cell_margins(table: Table, width: int) -> None:
+    """Set the left and right margins inside every cell of the table, in twips."""
+    margins = element("w:tblCellMar")
+    for side in ("left", "right"):
+        margins.append(element(f"w:{side}", w=width, type="dxa"))
+    table._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")
 
 
 def set_borders(table: Table, **sides: int) -> None:

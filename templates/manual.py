@@ -24,6 +24,7 @@ CHAPTERS = (
     "附件2　临时党支部活动记录表",
 )
 LABEL_WIDTH = 2400
+ROSTER_CELL_MARGIN = 40  # 0.7 mm: six columns of 4号 fit 原所在党支部 and 党员类别 on one line
 
 
 def branch_manual():
@@ -37,10 +38,11 @@ def branch_manual():
     chapter(doc, 0, page_break=True)
     branch_facts(doc)
     chapter(doc, 1)
-    g.loop_table(doc, [800, 1200, 2400, 1300, 1300, 1844],
-                 ["序号", "姓名", "原所在党支部", "支部职务", "党员类别", "联系电话"],
-                 "member in members", ["{{ member.no }}", "{{ member.name }}", "{{ member.home_branch }}",
-                                       "{{ member.role }}", "{{ member.status }}", "{{ member.phone }}"])
+    roster = g.loop_table(doc, [650, 1150, 2350, 1250, 1250, 2194],
+                          ["序号", "姓名", "原所在党支部", "支部职务", "党员类别", "联系电话"],
+                          "member in members", ["{{ member.no }}", "{{ member.name }}", "{{ member.home_branch }}",
+                                                "{{ member.role }}", "{{ member.status }}", "{{ member.phone }}"])
+    g.cell_margins(roster, ROSTER_CELL_MARGIN)
     g.blank(doc)
     chapter(doc, 2)
     numbered_items(doc, "duty_items")
