@@ -81,9 +81,11 @@ def title_lines(title: str, *keep: str | Iterable[str], width: int = TITLE_WIDTH
     shaped as a trapezoid (each line no longer, or each no shorter, than the one above) or a
     diamond (longest in the middle), as evenly as that allows. A title that fits stays one line.
     """
+    title = str(title)
     if text_width(title) <= width:
         return title
-    names = [name for item in keep for name in ([item] if isinstance(item, str) else item) if name]
+    lists = [item if isinstance(item, Iterable) and not isinstance(item, str) else [item] for item in keep]
+    names = [str(name) for names in lists for name in names if str(name)]
     whole = [match.span() for pattern in WHOLE for match in pattern.finditer(title)]
     whole += [(start, start + len(name)) for name in names for start in _occurrences(title, name)]
     edges = {position for span in whole for position in span}

@@ -52,3 +52,10 @@ def test_lines_rejoin_to_the_title_and_fit(parts):
     assert all(text_width(line) <= TITLE_WIDTH for line in lines)
     for honour in HONOURS:
         assert title.count(honour) == sum(line.count(honour) for line in lines)
+
+
+def test_any_value_is_printed_as_text():
+    """Like other printed values, a title or kept name that is not a string is taken as its text."""
+    assert title_lines(2026) == "2026"
+    assert title_lines(f"{ORG}关于表彰{'先进团队' * 4}的决定", 2026, [None]).replace("\n", "") == \
+        f"{ORG}关于表彰{'先进团队' * 4}的决定"
