@@ -131,7 +131,7 @@ def test_official_documents_have_a_red_header_and_red_rule(kind):
 
 @pytest.mark.parametrize("kind", NUMBERED)
 def test_page_numbers_alternate_sides(kind):
-    """Odd and even footers hold a PAGE field between dashes, right and left."""
+    """Odd and even footers hold a PAGE field between dashes, right and left, all in 宋体."""
     document = template(kind)
     assert document.settings.odd_and_even_pages_header_footer
     for footer, side in ((document.sections[0].footer, "right"), (document.sections[0].even_page_footer, "left")):
@@ -139,6 +139,7 @@ def test_page_numbers_alternate_sides(kind):
         assert " PAGE " in xml and "— " in xml and " —" in xml
         assert footer.paragraphs[0].paragraph_format.alignment.name.lower() == side
         assert style_fonts(document, "Footer")["eastAsia"] == "宋体"
+        assert style_fonts(document, "Footer")["ascii"] == "宋体"  # 半角宋体 digits and dashes
 
 
 def test_certificate_is_landscape_without_page_number():
