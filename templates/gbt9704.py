@@ -10,7 +10,6 @@ from datetime import datetime
 from pathlib import Path
 
 from docx import Document
-from lxml import etree
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
@@ -22,6 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Twips
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 A4_SHORT, A4_LONG = 11906, 16838
 MARGINS = {"top": 2098, "left": 1588, "bottom": 1984, "right": 1474}
@@ -194,12 +194,12 @@ def font_properties(spec: Style):
 
 
 def paragraph_properties(spec: Style):
-    """Build the w:pPr of a style: keep-with-next, spacing, indent, alignment, outline."""
+    """Build the w:pPr of a style: keep-with-next, tab stop, spacing, indent, alignment, outline."""
     ppr = OxmlElement("w:pPr")
     if spec.keep_next:
         ppr.append(element("w:keepNext"))
     if spec.tab:
-        tabs = ppr.makeelement(qn("w:tabs"))
+        tabs = element("w:tabs")
         tabs.append(element("w:tab", val=spec.tab[0], pos=spec.tab[1]))
         ppr.append(tabs)
     if not spec.grid:
@@ -390,19 +390,19 @@ def attachment_page(doc, label: str, title: str) -> Paragraph:
 def colophon(doc, lines: list[str], org: str, date: str) -> None:
     """版记 on the last even page, its last rule on the text block's foot; no page number there.
 
-    The 版记 is the even-page footer of a last section that starts on an even page: Word and
-    LibreOffice insert a blank page when the text ends on an even page, and neither prints a
-    footer on that blank page. A footer 35 mm from the sheet's foot ends where the text block
-    ends, so the 版记's last rule sits at 262 mm in both. (A section set to align its text at
-    the bottom, w:vAlign, is ignored by LibreOffice 7.4; a bottom-anchored floating table as
-    wide as the text block stays inline there.)
+    The 版记 is the even-page footer of a last section that starts on an even page: when the
+    text ends on an even page, a blank (odd) page comes first, and this section's odd footer is
+    empty. A footer 35 mm from the sheet's foot ends where the text block ends, so the 版记's last
+    rule sits at 262 mm. (A section set to align its text at the bottom, w:vAlign, is ignored by
+    LibreOffice 7.4; a bottom-anchored floating table as wide as the text block stays inline
+    there. docs/templates.md has the whole comparison.)
     """
     section_break(doc)
     section = doc.sections[-1]
     section.footer_distance = Twips(MARGINS["bottom"])
     for footer in (section.footer, section.even_page_footer):
-        footer.is_linked_to_previous = True
-        footer.is_linked_to_previous = False
+        footer.is_linked_to_previous = True  # drops the page-number footers the section inherited
+        footer.is_linked_to_previous = False  # and gives it footers of its own
         footer.paragraphs[0].style = "分节"
     paragraph(doc, "", "分节")
     rows = [[text] for text in lines] + [[f"{org}\t{date}"]]
