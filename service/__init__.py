@@ -10,6 +10,10 @@ from flask import Flask
 
 from .config import DEFAULTS, instance_settings
 
+# The loggers of a running service (`docgen serve`, `docgen worker`) that speak at INFO: docgen's
+# own and the task queue's; the libraries (Alembic's migration steps among them) only warn.
+SERVICE_LOGGERS = ("service", "docgen", "huey")
+
 
 def create_app(config: Mapping | None = None) -> Flask:
     """Build the application: defaults, then DOCGEN_* environment variables, then `config`."""
@@ -26,7 +30,6 @@ def create_app(config: Mapping | None = None) -> Flask:
 
     from . import batch, documents, renditions
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     documents.init_app(app)
     renditions.init_app(app)
     batch.init_app(app)
@@ -36,3 +39,10 @@ def create_app(config: Mapping | None = None) -> Flask:
         api.init_app(app)
         web.init_app(app)
     return app
+
+
+def log_service() -> None:
+    """Log to stderr for a long-running process: docgen's own messages at INFO, the libraries' warnings."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    for name in SERVICE_LOGGERS:
+        logging.getLogger(name).setLevel(logging.INFO)
