@@ -19,6 +19,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     """Build the application: defaults, then DOCGEN_* environment variables, then `config`."""
     app = Flask(__name__, instance_relative_config=True, static_folder="web/static")
     app.json.sort_keys = False
+    app.json.ensure_ascii = False  # JSON answers in UTF-8, Chinese as it is (not \uXXXX)
     instance = (config or {}).get("INSTANCE_PATH") or os.environ.get("DOCGEN_INSTANCE_PATH")
     if instance:
         app.instance_path = os.path.abspath(instance)

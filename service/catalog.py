@@ -60,6 +60,11 @@ class Kind:
         """How the kind's document number is made, or None."""
         return getattr(self.module, "NUMBERING", None)
 
+    def date(self, data: dict) -> str:
+        """The document's date, 2026-03-05: the one its number's year comes from, else its `date`; "" if none."""
+        field = self.numbering.date_field if self.numbering else "date"
+        return str(data.get(field) or "")[:10]
+
     def schema(self, **kwargs: Any) -> Any:
         """A fresh instance of the kind's input schema."""
         return self.module.Schema(**kwargs)
