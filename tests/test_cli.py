@@ -290,3 +290,14 @@ def test_render_preview_names_the_file_after_the_document(tmp_path, runner, monk
     monkeypatch.chdir(tmp_path)
     assert runner.invoke(main, ["render", "meeting-minutes", str(EXAMPLES / "meeting-minutes.json"), "--preview"]).exit_code == 0
     assert [path.name for path in tmp_path.glob("*.docx")] == ["预览-“如何形成中心合力”专题研讨会纪要（2026年3月5日）.docx"]
+
+
+def test_each_instance_has_its_own_gunicorn_control_socket(tmp_path):
+    """The control socket lives in the instance folder, never gunicorn's per-user default shared by every
+    server; a folder too deep for a Unix socket path turns it off."""
+    from service.server import MAX_SOCKET_PATH, control_socket
+
+    assert control_socket(str(tmp_path / "a")) == {"control_socket": str(tmp_path / "a" / "gunicorn.ctl")}
+    assert control_socket(str(tmp_path / "b")) != control_socket(str(tmp_path / "a"))
+    deep = str(tmp_path / ("x" * MAX_SOCKET_PATH))
+    assert control_socket(deep) == {"control_socket_disable": True}
