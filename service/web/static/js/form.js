@@ -10,6 +10,7 @@ const holder = document.getElementById('editor')
 const notice = document.getElementById('notice')
 const summary = document.getElementById('form-errors')
 const submitButton = document.getElementById('submit-form')
+const previewButton = document.getElementById('preview-form')
 let editor = null
 let blank = null
 
@@ -93,16 +94,15 @@ function chosenFormat () {
   return config.formats.find((format) => format.id === picked?.value) || config.formats[0]
 }
 
-/** Send the form to the API: download the document, or show every error next to its field. */
-async function submit (event) {
-  event.preventDefault()
+/** Send the form to the API: download the document (or only its preview), or show every error next to its field. */
+async function send (preview) {
   if (submitButton.disabled) return
   const format = chosenFormat()
-  submitButton.disabled = true
+  submitButton.disabled = previewButton.disabled = true
   clearErrors(summary)
-  say(notice, '正在生成，请稍候…')
+  say(notice, preview ? '正在生成预览，请稍候…' : '正在生成，请稍候…')
   try {
-    const response = await call(`/api/v1/documents/${config.id}`, {
+    const response = await call(`/api/v1/documents/${config.id}${preview ? '?preview=true' : ''}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: format.accept },
       body: JSON.stringify(editor.getValue())
@@ -111,17 +111,23 @@ async function submit (event) {
   } catch (error) {
     say(notice, failureText(error), 'error')
   } finally {
-    submitButton.disabled = false
+    submitButton.disabled = previewButton.disabled = false
   }
 }
 
-/** Download the new document and say what was made (with any warnings). */
+/** Download the new document (or preview) and say what was made (with any warnings). */
 async function delivered (response, format) {
   const filename = filenameOf(response, `${config.title}.${format.id}`)
   await saveAs(response, filename)
+  const warnings = Number(response.headers.get('X-Docgen-Warnings'))
+  if (response.headers.get('X-Docgen-Preview')) {
+    const noted = warnings > 0 ? `有 ${warnings} 条提示，生成正式文书后可见。` : ''
+    say(notice, `已下载预览《${filename}》：未编号、未留记录。${noted}确认无误后请点“生成并下载”。`, 'success')
+    return
+  }
   const number = decodeURIComponent(response.headers.get('X-Docgen-Number') || '')
   say(notice, `已生成并下载《${filename}》${number ? `，编号 ${number}` : ''}。`, 'success')
-  if (Number(response.headers.get('X-Docgen-Warnings')) > 0) {
+  if (warnings > 0) {
     await showWarnings(response.headers.get('X-Docgen-Document-Id'))
   }
 }
@@ -156,7 +162,8 @@ function main () {
   }
   document.getElementById('fill-example').addEventListener('click', fillExample)
   document.getElementById('clear-form').addEventListener('click', clearForm)
-  document.getElementById('document-form').addEventListener('submit', submit)
+  document.getElementById('document-form').addEventListener('submit', (event) => { event.preventDefault(); send(false) })
+  previewButton.addEventListener('click', () => send(true))
   holder.addEventListener('input', (event) => clearField(event.target))
 }
 
