@@ -66,7 +66,7 @@ def chinese(error: click.UsageError) -> UsageError:
 
 
 def _message(error: click.UsageError) -> str:
-    """What went wrong, in Chinese."""
+    """What went wrong, in Chinese; a missing parameter whose type has a listing() (the kinds) adds it."""
     param = getattr(error, "param", None)
     name = _name(error, param)
     if isinstance(error, click.MissingParameter):
