@@ -17,5 +17,5 @@ VOLUME /home/docgen/instance
 # Keys (created with `docgen keys create`) or DOCGEN_BEHIND_AUTH_PROXY=true are required to listen on 0.0.0.0.
 ENV DOCGEN_HOST=0.0.0.0 DOCGEN_PORT=8000
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"
+HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"DOCGEN_PORT\"]}/healthz')"
 CMD ["docgen", "serve"]
