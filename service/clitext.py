@@ -28,6 +28,10 @@ class Formatter(click.HelpFormatter):
         with super().section(SECTIONS.get(name, name)):
             yield
 
+    def write_heading(self, heading: str) -> None:
+        """A heading followed by a Chinese colon: 选项："""
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
     def write_dl(self, rows, *args, **kwargs) -> None:
         """The options and commands, their bracketed notes in Chinese."""
         super().write_dl([(term, NOTE.sub(_note, text)) for term, text in rows], *args, **kwargs)
