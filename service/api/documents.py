@@ -237,7 +237,11 @@ def _preview(kind: Kind, payload: object, wanted: str) -> Response:
         rendered = preview(kind, payload)
     except Invalid as invalid:
         abort(422, message=INVALID, errors=invalid.errors)
-    headers = {"X-Docgen-Preview": "true", "X-Docgen-Warnings": str(len(rendered.warnings))}
+    headers = {
+        "X-Docgen-Preview": "true",
+        "X-Docgen-Warnings": str(len(rendered.warnings)),
+        "X-Docgen-Warning-Messages": quote(json.dumps(rendered.warnings, ensure_ascii=False)),
+    }
     content, filename = rendered.content, rendered.filename
     if wanted == "pdf":
         content = converted(lambda converter: converter.converter().convert(rendered.content), headers)
@@ -261,7 +265,12 @@ def _register_create_routes(catalog: Catalog) -> None:
                     "description": "同一 Idempotency-Key 的重复请求：返回原文书（头同 201）；或 preview=true 的预览"
                                    "（带 X-Docgen-Preview，不编号、不记录，没有 Location 等记录的头）",
                     "content": {DOCX: FILE, PDF: FILE},
-                    "headers": {**MADE_HEADERS, "X-Docgen-Preview": header("预览时为 true：这份文件未编号、未记录")},
+                    "headers": {
+                        **MADE_HEADERS,
+                        "X-Docgen-Preview": header("预览时为 true：这份文件未编号、未记录"),
+                        "X-Docgen-Warning-Messages": header(
+                            "预览时的提示（没有记录可查）：URL 编码的 JSON 数组，每项为 {\"path\": …, \"message\": …}"),
+                    },
                 },
             },
         )(view)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -254,3 +255,14 @@ def test_a_preview_of_invalid_data_lists_the_errors(client):
     invalid = client.post("/api/v1/documents/certificate?preview=true", json={})
     assert invalid.status_code == 422 and {"recipient", "date"} <= {e["path"] for e in invalid.get_json()["errors"]}
     assert client.post("/api/v1/documents/certificate?preview=yes", json=example("certificate")).status_code == 400
+
+
+def test_a_preview_carries_its_warnings(client):
+    """With no record to fetch them from, a preview's warnings come in X-Docgen-Warning-Messages."""
+    data = {**example("meeting-minutes"), "chair": "李四"}
+    preview = client.post("/api/v1/documents/meeting-minutes?preview=true", json=data)
+    assert preview.headers["X-Docgen-Warnings"] == "1"
+    warnings = json.loads(unquote(preview.headers["X-Docgen-Warning-Messages"]))
+    assert warnings == [{"path": "chair", "message": "主持人“李四”不在出席人员名单中"}]
+    quiet = client.post("/api/v1/documents/meeting-minutes?preview=true", json=example("meeting-minutes"))
+    assert json.loads(unquote(quiet.headers["X-Docgen-Warning-Messages"])) == []

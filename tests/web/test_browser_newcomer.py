@@ -74,6 +74,16 @@ def test_preview_downloads_the_document_without_numbering_or_recording_it(page, 
     assert "〔2026〕×号" not in "".join(p.text for p in Document(made.path()).paragraphs)
 
 
+def test_a_preview_lists_its_warnings(page):
+    """A chair missing from the attendees is pointed out by the preview already."""
+    open_form(page, "meeting-minutes")
+    page.get_by_role("button", name="用示例填充").click()
+    control(page, "chair").fill("李四")
+    with page.expect_download():
+        page.get_by_role("button", name="预览").click()
+    expect(page.locator("#notice")).to_contain_text("请注意：主持人“李四”不在出席人员名单中")
+
+
 def test_history_says_who_made_each_document_in_words(page, live):
     """本机命令行, a key's name with how it was used, the open loopback service: no cli, local or key: codes."""
     example = json.loads((EXAMPLES / "commendation.json").read_text(encoding="utf-8"))

@@ -119,15 +119,14 @@ async function send (preview) {
 async function delivered (response, format) {
   const filename = filenameOf(response, `${config.title}.${format.id}`)
   await saveAs(response, filename)
-  const warnings = Number(response.headers.get('X-Docgen-Warnings'))
   if (response.headers.get('X-Docgen-Preview')) {
-    const noted = warnings > 0 ? `有 ${warnings} 条提示，生成正式文书后可见。` : ''
-    say(notice, `已下载预览《${filename}》：未编号、未留记录。${noted}确认无误后请点“生成并下载”。`, 'success')
+    say(notice, `已下载预览《${filename}》：未编号、未留记录。确认无误后请点“生成并下载”。`, 'success')
+    listWarnings(JSON.parse(decodeURIComponent(response.headers.get('X-Docgen-Warning-Messages') || '%5B%5D')))
     return
   }
   const number = decodeURIComponent(response.headers.get('X-Docgen-Number') || '')
   say(notice, `已生成并下载《${filename}》${number ? `，编号 ${number}` : ''}。`, 'success')
-  if (warnings > 0) {
+  if (Number(response.headers.get('X-Docgen-Warnings')) > 0) {
     await showWarnings(response.headers.get('X-Docgen-Document-Id'))
   }
 }
@@ -135,8 +134,13 @@ async function delivered (response, format) {
 /** List the record's warnings (e.g. no quorum) under the success message. */
 async function showWarnings (documentId) {
   const record = await json(await call(`/api/v1/documents/${encodeURIComponent(documentId)}`))
-  const items = record.warnings.map((warning) => el('li', {}, warning.message))
-  notice.append(el('p', {}, '请注意：'), el('ul', {}, ...items))
+  listWarnings(record.warnings)
+}
+
+/** Warnings (e.g. no quorum) listed under the success message; none, nothing. */
+function listWarnings (warnings) {
+  if (!warnings.length) return
+  notice.append(el('p', {}, '请注意：'), el('ul', {}, ...warnings.map((warning) => el('li', {}, warning.message))))
 }
 
 /** Show a refusal: every validation error at its field, or the problem's message. */
