@@ -48,6 +48,7 @@ from service.engine.filters import cn_date, cn_join
 ID = "branch-manual"
 TITLE = "驻外临时党支部工作手册"
 SUMMARY = "驻外项目临时党支部工作手册：支部概况、党员名册、职责、三会一课、纪律和联系方式"
+ORDER = 5  # place in lists (home page, docgen kinds): the most used kinds first
 FILENAME = "{manual_title}（{date_text}）"
 NUMBERING = None
 

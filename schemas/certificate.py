@@ -34,6 +34,7 @@ from service.engine.filters import cn_date
 ID = "certificate"
 TITLE = "荣誉证书"
 SUMMARY = "月度之星、先进团队、优秀共产党员等荣誉证书，可按Excel名单批量生成"
+ORDER = 2  # place in lists (home page, docgen kinds): the most used kinds first
 FILENAME = "荣誉证书-{recipient}-{honour}-{period}"
 NUMBERING = Numbering(field="number", date_field="date", unit_field="issuer", suffix="证")
 

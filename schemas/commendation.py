@@ -50,6 +50,7 @@ from service.engine.filters import cn_join
 ID = "commendation"
 TITLE = "表彰决定"
 SUMMARY = "年中、年末奖先评优的表彰决定，附表彰名单，授予称号的文字自动生成"
+ORDER = 3  # place in lists (home page, docgen kinds): the most used kinds first
 FILENAME = "{subject}（{date_text}）"
 NUMBERING = Numbering(field="number", date_field="date")
 

@@ -312,7 +312,10 @@ class _Moment(DefaultWhenEmpty):
         super().__init__(metadata={**published, **kwargs.pop("metadata", {})}, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs) -> str:
-        """Load the text (or a date/datetime object, e.g. from Excel) into the ISO string."""
+        """Load the text (or a date/datetime object, e.g. from Excel) into the ISO string; an empty
+        required one (a form's input left blank) is reported as missing, not as misshapen."""
+        if isinstance(value, str) and not value.strip() and self.required:
+            raise self.make_error("required")
         if isinstance(value, self.TYPE):
             moment = value
         elif isinstance(value, str) and re.fullmatch(self.SHAPE, value):

@@ -55,6 +55,7 @@ from service.engine.filters import cn_date, cn_join, cn_time
 ID = "meeting-minutes"
 TITLE = "会议纪要"
 SUMMARY = "支委会、总支委员会、党员大会、专题研讨和主题党日的会议纪要，含议定事项、责任人和完成时限"
+ORDER = 1  # place in lists (home page, docgen kinds): the most used kinds first
 FILENAME = "{document_title}（{meeting_date}）"
 NUMBERING = Numbering(field="number", date_field="start", unit_field="organisation", suffix="纪")
 

@@ -60,6 +60,7 @@ from service.engine.filters import cn_date, cn_join, cn_numeral
 ID = "policy"
 TITLE = "规章制度"
 SUMMARY = "规章制度（办法、规定、准则）及其印发通知，章、条、项、目自动编号"
+ORDER = 4  # place in lists (home page, docgen kinds): the most used kinds first
 FILENAME = "{notice_title}（{date_text}）"
 NUMBERING = Numbering(field="number", date_field="date")
 

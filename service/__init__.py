@@ -10,11 +10,16 @@ from flask import Flask
 
 from .config import DEFAULTS, instance_settings
 
+# The loggers of a running service (`docgen serve`, `docgen worker`) that speak at INFO: docgen's
+# own and the task queue's; the libraries (Alembic's migration steps among them) only warn.
+SERVICE_LOGGERS = ("service", "docgen", "huey")
+
 
 def create_app(config: Mapping | None = None) -> Flask:
     """Build the application: defaults, then DOCGEN_* environment variables, then `config`."""
     app = Flask(__name__, instance_relative_config=True, static_folder="web/static")
     app.json.sort_keys = False
+    app.json.ensure_ascii = False  # JSON answers in UTF-8, Chinese as it is (not \uXXXX)
     instance = (config or {}).get("INSTANCE_PATH") or os.environ.get("DOCGEN_INSTANCE_PATH")
     if instance:
         app.instance_path = os.path.abspath(instance)
@@ -26,7 +31,6 @@ def create_app(config: Mapping | None = None) -> Flask:
 
     from . import batch, documents, renditions
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     documents.init_app(app)
     renditions.init_app(app)
     batch.init_app(app)
@@ -36,3 +40,10 @@ def create_app(config: Mapping | None = None) -> Flask:
         api.init_app(app)
         web.init_app(app)
     return app
+
+
+def log_service() -> None:
+    """Log to stderr for a long-running process: docgen's own messages at INFO, the libraries' warnings."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    for name in SERVICE_LOGGERS:
+        logging.getLogger(name).setLevel(logging.INFO)

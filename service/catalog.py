@@ -56,9 +56,19 @@ class Kind:
         return self.module.SUMMARY
 
     @property
+    def order(self) -> int:
+        """The kind's place in lists: the kinds a secretary uses most come first."""
+        return self.module.ORDER
+
+    @property
     def numbering(self) -> Any:
         """How the kind's document number is made, or None."""
         return getattr(self.module, "NUMBERING", None)
+
+    def date(self, data: dict) -> str:
+        """The document's date, 2026-03-05: the one its number's year comes from, else its `date`; "" if none."""
+        field = self.numbering.date_field if self.numbering else "date"
+        return str(data.get(field) or "")[:10]
 
     def schema(self, **kwargs: Any) -> Any:
         """A fresh instance of the kind's input schema."""
@@ -121,8 +131,8 @@ class Catalog:
                 self._kinds[kind.id] = kind
 
     def __iter__(self):
-        """Kinds in a stable order."""
-        return iter(sorted(self._kinds.values(), key=lambda kind: kind.id))
+        """Kinds in the order a secretary uses them (each module's ORDER), then by id."""
+        return iter(sorted(self._kinds.values(), key=lambda kind: (kind.order, kind.id)))
 
     def __len__(self) -> int:
         """How many kinds there are."""

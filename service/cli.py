@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import errno
+import functools
 import gc
 import json
-import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
 
-from . import create_app, engine, pdf
+from . import create_app, engine, log_service, pdf
 from .batch.upload import UnsafeUpload, check_xlsx
-from .catalog import Catalog, UnknownKind
+from .catalog import Catalog, Kind, UnknownKind
 from .checks import unknown_paths
+from .clitext import Main
 from .store import keys
 from .store.errors import CounterConflict, NumberTaken
 
@@ -36,10 +36,21 @@ WRITE_ERRORS = {errno.ENAMETOOLONG: "文件名太长", errno.EACCES: "没有写�
                 errno.EROFS: "只读的文件系统", errno.ENOENT: "不能在这里创建文件"}
 
 
+FIRST_KEY = (
+    "注意：这是第一个有效密钥，访问控制自此启用——网页改为登录页（用密钥登录），"
+    "不带密钥的 API 调用（本机的也一样）将得到 401。请为每位使用网页的人各建一个密钥："
+    "docgen keys create 姓名 --scope render --scope read"
+)
+
+
 class InputError(click.ClickException):
     """Bad input (data or template): printed in Chinese, exit status 2."""
 
     exit_code = 2
+
+    def show(self, file=None) -> None:
+        """Print the message after 错误：."""
+        click.echo(f"错误：{self.format_message()}", file=file, err=True)
 
 
 def _read_json(path: Path) -> object:
@@ -50,13 +61,31 @@ def _read_json(path: Path) -> object:
         raise InputError(f"{path} 不是有效的 JSON 文件：{exc}") from exc
 
 
-def _kind(kind_id: str):
-    """The kind with this id, or a clear error listing the ids."""
-    catalog = Catalog()
-    try:
-        return catalog.get(kind_id)
-    except UnknownKind:
-        raise InputError(f"没有“{kind_id}”这种文书；可用：{'、'.join(k.id for k in catalog)}") from None
+class KindType(click.ParamType):
+    """A document kind, given by its id; a wrong or missing one lists the kinds."""
+
+    name = "kind"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        """Shown as KIND in the usage line."""
+        return "KIND"
+
+    def convert(self, value, param, ctx):
+        """The kind with this id."""
+        if not isinstance(value, str):
+            return value
+        try:
+            return Catalog().get(value)
+        except UnknownKind:
+            self.fail(f"没有“{value}”这种文书。{self.listing()}", param, ctx)
+
+    @staticmethod
+    def listing() -> str:
+        """The kinds, to tell a user who gave none or a wrong one."""
+        return "可用的文书种类：" + "、".join(f"{kind.id}（{kind.title}）" for kind in Catalog())
+
+
+KIND = KindType()
 
 
 def _echo_problems(problems: list[dict], label: str) -> None:
@@ -65,10 +94,25 @@ def _echo_problems(problems: list[dict], label: str) -> None:
         click.echo(f"{label} {problem['path'] or '(整体)'}：{problem['message']}", err=True)
 
 
-main = FlaskGroup(create_app=lambda: create_app(), help="docgen：党建文书生成服务。")
+def with_appcontext(command: Callable) -> Callable:
+    """Run a command inside the app's context (the app configured from the environment)."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        with create_app().app_context():
+            return command(*args, **kwargs)
+
+    return run
 
 
-@main.command(with_appcontext=False)
+@click.group(cls=Main, help="docgen：党建文书生成服务。")
+@click.version_option(package_name="docgen", prog_name="docgen", message="%(prog)s %(version)s",
+                      help="显示版本并退出。")
+def main() -> None:
+    """The docgen command (library logging stays at its default: warnings only)."""
+
+
+@main.command()
 @click.argument("template", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的 .docx 文件")
@@ -89,53 +133,61 @@ def fill(template: Path, data: Path, output: Path) -> None:
     click.echo(f"已生成 {output}")
 
 
-@main.command(with_appcontext=False)
+@main.command()
 def kinds() -> None:
     """列出所有文书种类。"""
     for kind in Catalog():
         click.echo(f"{kind.id}\t{kind.title}\t{kind.summary}")
 
 
-@main.command(with_appcontext=False)
-@click.argument("kind_id", metavar="KIND")
-def schema(kind_id: str) -> None:
+@main.command()
+@click.argument("kind", type=KIND)
+def schema(kind: Kind) -> None:
     """输出某种文书输入数据的 JSON Schema（draft 2020-12）。"""
-    click.echo(json.dumps(_kind(kind_id).json_schema(), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(kind.json_schema(), ensure_ascii=False, indent=2))
 
 
 @main.command()
-@click.argument("kind_id", metavar="KIND")
+@click.argument("kind", type=KIND)
 @click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="输出文件（默认按文书命名规则）")
 @click.option("--pdf", "as_pdf", is_flag=True, help="输出 PDF（Word 文档同时登记）")
+@click.option("--preview", is_flag=True, help="只预览：校验并生成，不编号、不登记（文件名以“预览-”开头）")
 @with_appcontext
-def render(kind_id: str, data: Path, output: Path | None, as_pdf: bool) -> None:
+def render(kind: Kind, data: Path, output: Path | None, as_pdf: bool, preview: bool) -> None:
     """校验数据、编号、生成并登记一份文书；数据有误时列出全部错误并以状态 2 退出。"""
-    from .documents import Invalid, services
+    from .documents import Invalid, preview as preview_of, services
 
-    kind = _kind(kind_id)
+    payload = _read_json(data)
     try:
-        made = services().produce(kind, _read_json(data), "cli")
+        made = preview_of(kind, payload) if preview else services().produce(kind, payload, "cli")
     except Invalid as invalid:
         _echo_problems(invalid.errors, "错误")
         raise InputError(f"数据有 {len(invalid.errors)} 处错误，未生成文书。") from None
     except NumberTaken as taken:
         raise InputError(f"编号已被{'作废' if taken.voided else '使用'}，不能重复使用。") from None
-    _echo_problems(made.record.warnings, "警告")
-    content, filename = made.content, made.record.filename
+    record = None if preview else made.record
+    described = record or made  # the record, or the preview itself: warnings and file name
+    _echo_problems(described.warnings, "警告")
+    content, filename = made.content, described.filename
     if as_pdf:
-        content, filename = _pdf(made), filename.rsplit(".", 1)[0] + ".pdf"
+        content, filename = _pdf(record, content), filename.rsplit(".", 1)[0] + ".pdf"
     target = output or Path(filename)
     target.write_bytes(content)
-    number = f"，编号 {made.record.number}" if made.record.number else ""
-    click.echo(f"已生成 {target}{number}（记录 {made.record.id}）")
+    if record is None:
+        click.echo(f"已生成预览 {target}（未编号、未登记）")
+    else:
+        number = f"，编号 {record.number}" if record.number else ""
+        click.echo(f"已生成 {target}{number}（记录 {record.id}）")
 
 
-def _pdf(made) -> bytes:
-    """The PDF rendition of a just-made document, or a clear error."""
+def _pdf(record, docx: bytes) -> bytes:
+    """The PDF of a just-made document: its stored rendition, or for a preview (no record) a plain conversion."""
     from .documents import services
 
-    return _converted(lambda converter: converter.pdf_of(services().storage, made.record, made.content),
+    if record is None:
+        return _converted(lambda converter: converter.converter().convert(docx), "未安装 LibreOffice，无法输出 PDF。")
+    return _converted(lambda converter: converter.pdf_of(services().storage, record, docx),
                       "未安装 LibreOffice，无法输出 PDF；Word 文档已登记。")
 
 
@@ -155,7 +207,7 @@ def _converted(convert: Callable[[Renditions], bytes], unavailable: str) -> byte
         converter.converter().close()
 
 
-@main.command("check-templates", with_appcontext=False)
+@main.command("check-templates")
 def check_templates() -> None:
     """检查每种文书的模板变量是否都能由其数据结构提供。"""
     failed = False
@@ -174,17 +226,22 @@ def keys_group() -> None:
 
 @keys_group.command("create")
 @click.argument("name")
-@click.option("--scope", "scopes", multiple=True, type=click.Choice(sorted(keys.SCOPES)), default=["render", "read"], show_default=True)
+@click.option("--scope", "scopes", multiple=True, type=click.Choice(sorted(keys.SCOPES)), default=["render", "read"],
+              help="权限，可重复给出（默认：render 和 read）")
 @with_appcontext
 def keys_create(name: str, scopes: tuple[str, ...]) -> None:
     """创建密钥；密钥只显示这一次，请妥善保存。"""
+    from .api.auth import keys_configured
     from .documents import services
     from .store import db
 
+    first = not keys_configured()
     with db.writing(services().sessions) as session:
         key, token = keys.create_key(session, name, scopes)
     click.echo(f"已创建密钥 {key.name}（{key.prefix}…，权限：{'、'.join(key.scopes)}）")
     click.echo(token)
+    if first:
+        click.echo(FIRST_KEY, err=True)
 
 
 @keys_group.command("list")
@@ -200,17 +257,22 @@ def keys_list() -> None:
 
 
 @keys_group.command("revoke")
-@click.argument("key_id")
+@click.argument("key", metavar="ID或名称")
 @with_appcontext
-def keys_revoke(key_id: str) -> None:
-    """吊销一个密钥。"""
+def keys_revoke(key: str) -> None:
+    """吊销一个密钥（用 keys list 中的编号，或创建时给的名称）。"""
     from .documents import services
     from .store import db
 
     with db.writing(services().sessions) as session:
-        if keys.revoke_key(session, key_id) is None:
-            raise InputError(f"没有编号为 {key_id} 的密钥。")
-    click.echo(f"已吊销 {key_id}")
+        found = keys.find_keys(session, key)
+        if not found:
+            raise InputError(f"没有编号或名称为 {key} 的密钥。")
+        if len(found) > 1:
+            ids = "、".join(each.id for each in found)
+            raise InputError(f"有 {len(found)} 个名为 {key} 的有效密钥，请用编号吊销其中一个：{ids}")
+        revoked = keys.revoke_key(session, found[0].id)
+    click.echo(f"已吊销 {revoked.name}（{revoked.id}）")
 
 
 @main.group("numbers")
@@ -255,34 +317,33 @@ def numbers_void(series: str, year: int, serial: int, reason: str) -> None:
     click.echo(f"已作废 {series}〔{year}〕{serial}号")
 
 
-@main.command(with_appcontext=False)
-@click.argument("kind_id", metavar="KIND")
+@main.command()
+@click.argument("kind", type=KIND)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="输出的 .xlsx（默认：KIND.xlsx）")
 @click.option("--example", is_flag=True, help="把示例数据填作第1份文书（用于重新生成 examples/KIND.xlsx）")
-def sheet(kind_id: str, output: Path | None, example: bool) -> None:
+def sheet(kind: Kind, output: Path | None, example: bool) -> None:
     """生成批量表格：中文列名（*为必填）、填写说明、下拉选项、日期格式和一行示例。"""
     from .batch.writer import blank_sheet, filled_sheet
 
-    kind = _kind(kind_id)
     target = output or Path(f"{kind.id}.xlsx")
     target.write_bytes(filled_sheet(kind, [kind.example()]) if example else blank_sheet(kind))
     click.echo(f"已生成 {target}")
 
 
-@main.command("batch", with_appcontext=False)
-@click.argument("kind_id", metavar="KIND")
+@main.command("batch")
+@click.argument("kind", type=KIND)
 @click.argument("sheet_path", metavar="SHEET.xlsx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="文书压缩包（.zip）")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="错误报告（.xlsx）")
 @click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path), help="全部文书合并为一个 PDF（按行顺序，一次打印）")
-@click.option("--workers", type=click.IntRange(1, 64), default=len(os.sched_getaffinity(0)), show_default="可用 CPU 核数",
-              help="同时生成文书的进程数")
-def batch_command(kind_id: str, sheet_path: Path, output: Path, report: Path | None, pdf_path: Path | None,
+@click.option("--workers", type=click.IntRange(1, 64), default=len(os.sched_getaffinity(0)),
+              help="同时生成文书的进程数（默认：可用 CPU 核数）")
+def batch_command(kind: Kind, sheet_path: Path, output: Path, report: Path | None, pdf_path: Path | None,
                   workers: int) -> None:
     """按填好的表格批量生成文书（本进程与辅助进程并行）；有未生成的行时以状态 2 退出。"""
     from .batch import local
 
-    kind, content = _kind(kind_id), sheet_path.read_bytes()
+    content = sheet_path.read_bytes()
     try:
         check_xlsx(content)
     except UnsafeUpload as unsafe:
@@ -366,14 +427,15 @@ def worker(threads: int | None) -> None:
         app.config["WORKER_THREADS"] = threads
     if consumer.worker_lock(app) is None:
         raise InputError("本机已有任务处理进程在运行（docgen serve 内置的，或另一个 docgen worker）。")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    log_service()
     click.echo(f"任务处理进程已启动（{app.config['WORKER_THREADS']} 个线程），按 Ctrl+C 停止。")
     consumer.consumer(app).run()
 
 
-@main.command(with_appcontext=False)
-@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
-@click.option("--port", default=8000, show_default=True, type=int)
+@main.command()
+@click.option("--host", default="127.0.0.1", envvar="DOCGEN_HOST", show_default=True, show_envvar=True,
+              help="监听地址（对外监听需先创建密钥）")
+@click.option("--port", default=8000, envvar="DOCGEN_PORT", show_default=True, show_envvar=True, type=int, help="端口")
 @click.option("--workers", default=lambda: os.cpu_count() or 2, type=int, help="工作进程数（默认等于 CPU 核数）")
 def serve(host: str, port: int, workers: int) -> None:
     """用 gunicorn 启动服务（默认：SQLite、本地文件、进程内任务）。"""

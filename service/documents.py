@@ -101,6 +101,25 @@ class Services:
         return outcomes
 
 
+PREVIEW_PREFIX = "预览-"
+PREVIEW_SERIAL = "×"
+
+
+def preview(kind: Kind, payload: Any) -> records.Rendered:
+    """Validate and render without numbering or recording (raise Invalid): the file, its name
+    (预览-…) and the warnings. A number left out is printed with × for its serial."""
+    checked = kind.check(payload)
+    if checked.errors:
+        raise Invalid(checked.errors)
+    number = None
+    numbering = kind.numbering
+    if numbering is not None and not checked.data.get(numbering.field):
+        series, year = numbering.series(checked.data), numbering.year(checked.data)
+        number = Number(series, year, 0, f"{series}〔{year}〕{PREVIEW_SERIAL}号")
+    rendered = renderer(kind, checked)(number)
+    return records.Rendered(rendered.content, PREVIEW_PREFIX + rendered.filename, rendered.warnings)
+
+
 def new_document(kind: Kind, request: Request, checked: Checked, created_by: str) -> records.NewDocument:
     """The record-to-be of a valid request."""
     return records.NewDocument(

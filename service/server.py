@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 
 import click
 from gunicorn.app.base import BaseApplication
 
-from . import create_app
+from . import create_app, log_service
 from .batch.consumer import start_embedded
 from .api.auth import keys_configured
+
+
+# sockaddr_un holds 108 bytes, the terminating NUL included.
+MAX_SOCKET_PATH = 108
 
 
 class Gunicorn(BaseApplication):
@@ -41,9 +46,18 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def guard(host: str) -> str | None:
+def control_socket(instance_path: str) -> dict:
+    """gunicorn's control socket in the instance folder, so that each instance has its own (gunicorn's
+    default is one path per user, shared by every server on the machine); none when the path is too
+    long for a Unix socket."""
+    path = os.path.join(instance_path, "gunicorn.ctl")
+    if len(os.fsencode(path)) >= MAX_SOCKET_PATH:
+        return {"control_socket_disable": True}
+    return {"control_socket": path}
+
+
+def guard(app, host: str) -> str | None:
     """Why the service must not listen on `host`, or None; also reports the access mode."""
-    app = create_app()
     with app.app_context():
         protected = keys_configured() or app.config["BEHIND_AUTH_PROXY"]
     if protected:
@@ -60,10 +74,12 @@ def guard(host: str) -> str | None:
 
 def run(host: str, port: int, workers: int) -> int:
     """Check the bind address, then serve until stopped; returns the exit status."""
-    refusal = guard(host)
+    log_service()
+    app = create_app()
+    refusal = guard(app, host)
     if refusal:
         click.echo(refusal, err=True)
         return 2
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    Gunicorn({"bind": bind, "workers": workers, "timeout": 120}).run()
+    Gunicorn({"bind": bind, "workers": workers, "timeout": 120, **control_socket(app.instance_path)}).run()
     return 0

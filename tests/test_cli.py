@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import io
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import docx
@@ -169,3 +172,132 @@ def test_render_pdf_writes_a_one_page_certificate(tmp_path, runner):
     assert result.exit_code == 0, result.output
     info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
     assert "Pages:           1" in info and "841.89 x 595" in info
+
+
+DOCGEN = str(Path(sys.executable).with_name("docgen"))
+KIND_IDS = ("meeting-minutes", "branch-manual", "policy", "certificate", "commendation")
+
+
+def docgen(*args: str, instance: Path, cwd: Path) -> subprocess.CompletedProcess:
+    """Run the installed docgen command in its own process, as a user would, on `instance`."""
+    env = {**os.environ, "DOCGEN_INSTANCE_PATH": str(instance)}
+    return subprocess.run([DOCGEN, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
+
+
+@pytest.mark.parametrize("args", [["--help"], ["kinds"], ["render", "certificate", str(EXAMPLES / "certificate.json")]])
+def test_commands_write_no_log_lines_on_stderr(tmp_path, args):
+    """Help, listing and rendering (which migrates a new database) print nothing on stderr."""
+    result = docgen(*args, instance=tmp_path / "instance", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout
+
+
+def test_help_lists_docgen_commands_only(tmp_path):
+    """--help shows docgen's commands in Chinese, none of Flask's (run, shell, routes, --env-file)."""
+    shown = docgen("--help", instance=tmp_path / "instance", cwd=tmp_path).stdout
+    listed = {line.split()[0] for line in shown.split("命令")[-1].splitlines() if line.startswith("  ")}
+    assert listed == {"batch", "check-templates", "fill", "keys", "kinds", "numbers", "render", "schema", "serve",
+                      "sheet", "worker"}
+    for flask_only in ("run ", "shell", "routes", "--env-file", "--app", "Usage", "Options", "Show this message"):
+        assert flask_only not in shown
+    assert shown.startswith("用法：docgen")
+
+
+def test_version_is_docgen_s(tmp_path):
+    """docgen --version prints the package's version, not Python's and Flask's."""
+    result = docgen("--version", instance=tmp_path / "instance", cwd=tmp_path)
+    assert result.stdout.strip() == f"docgen {importlib.metadata.version('docgen')}"
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["render"], "缺少参数 KIND"),
+    (["render", "no-such-kind", str(EXAMPLES / "certificate.json")], "没有“no-such-kind”这种文书"),
+    (["schema"], "缺少参数 KIND"),
+])
+def test_a_missing_or_wrong_kind_is_a_chinese_usage_error_listing_the_kinds(tmp_path, args, said):
+    """Exit status 2, the usage line and the error in Chinese, every kind id and title listed, no English."""
+    result = docgen(*args, instance=tmp_path / "instance", cwd=tmp_path)
+    assert result.returncode == 2
+    assert said in result.stderr
+    assert result.stderr.startswith(f"用法：docgen {args[0]} [选项] KIND")
+    assert all(kind in result.stderr for kind in KIND_IDS) and "会议纪要" in result.stderr
+    assert not any(word in result.stderr for word in ("Usage", "Error", "Missing", "Try"))
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["rendr"], "没有命令 rendr，是不是 render？"),
+    (["kinds", "--bogus"], "没有选项 --bogus"),
+    (["keys", "create", "oa", "--scope", "everything"], "--scope 的值无效：应为以下之一：admin、read、render"),
+    (["numbers", "set-next", "中心党总支", "二〇二六", "3"], "YEAR 的值无效：应为整数"),
+    (["render", "certificate", "no-such-file.json"], "DATA 的值无效：找不到这个文件"),
+])
+def test_usage_errors_are_told_in_chinese(tmp_path, args, said):
+    """Unknown commands and options and bad values: exit 2 with a Chinese message and where to find help."""
+    result = docgen(*args, instance=tmp_path / "instance", cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"错误：{said}" in result.stderr
+    assert "--help 查看说明" in result.stderr
+    assert not any(word in result.stderr for word in ("Usage", "Error:", "Invalid value", "No such"))
+
+
+def test_keys_revoke_by_name(runner):
+    """A key can be revoked by the name it was created with; two live keys of one name need the id."""
+    assert runner.invoke(main, ["keys", "create", "oa-system"]).exit_code == 0
+    revoked = runner.invoke(main, ["keys", "revoke", "oa-system"])
+    assert revoked.exit_code == 0, revoked.output
+    assert "已吊销 oa-system" in revoked.output
+    assert "已吊销" in runner.invoke(main, ["keys", "list"]).output.split("oa-system")[1]
+    for _ in range(2):
+        runner.invoke(main, ["keys", "create", "张三"])
+    twice = runner.invoke(main, ["keys", "revoke", "张三"])
+    assert twice.exit_code == 2 and "有 2 个名为 张三 的有效密钥，请用编号吊销" in twice.output
+    key_id = next(line.split("\t")[0] for line in runner.invoke(main, ["keys", "list"]).output.splitlines() if "\t张三\t" in line)
+    assert runner.invoke(main, ["keys", "revoke", key_id]).exit_code == 0
+    assert runner.invoke(main, ["keys", "revoke", "张三"]).exit_code == 0
+    assert runner.invoke(main, ["keys", "revoke", "nobody"]).output.startswith("错误：没有编号或名称为 nobody 的密钥")
+
+
+def test_the_first_key_says_that_the_web_page_and_keyless_calls_now_need_a_key(runner):
+    """Creating the first live key warns on stderr (login page, 401 for key-less calls); later keys do not."""
+    first = runner.invoke(main, ["keys", "create", "oa-system"])
+    assert "网页改为登录页" in first.stderr and "401" in first.stderr
+    assert first.stdout.strip().splitlines()[-1].startswith("dg_")
+    assert runner.invoke(main, ["keys", "create", "张三"]).stderr == ""
+
+
+def test_render_preview_neither_numbers_nor_records(tmp_path, runner):
+    """--preview writes 预览-….docx with × for the serial; the next real document still gets number 1, and
+    the history stays empty until then."""
+    out = tmp_path / "p.docx"
+    result = runner.invoke(main, ["render", "certificate", str(EXAMPLES / "certificate.json"), "--preview", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "未编号、未登记" in result.output
+    text = "".join(p.text for p in docx.Document(io.BytesIO(out.read_bytes())).paragraphs)
+    assert "中心党总支证〔2026〕×号" in text
+    with create_app({"INSTANCE_PATH": os.environ["DOCGEN_INSTANCE_PATH"]}).app_context():
+        from service.documents import services
+        from service.store import documents as records
+
+        with services().sessions() as session:
+            assert records.list_documents(session).total == 0
+    made = runner.invoke(main, ["render", "certificate", str(EXAMPLES / "certificate.json"), "-o", str(tmp_path / "c.docx")])
+    assert "中心党总支证〔2026〕1号" in made.output
+
+
+def test_render_preview_names_the_file_after_the_document(tmp_path, runner, monkeypatch):
+    """Without -o the preview's file name says 预览."""
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(main, ["render", "meeting-minutes", str(EXAMPLES / "meeting-minutes.json"), "--preview"]).exit_code == 0
+    assert [path.name for path in tmp_path.glob("*.docx")] == ["预览-“如何形成中心合力”专题研讨会纪要（2026年3月5日）.docx"]
+
+
+def test_each_instance_has_its_own_gunicorn_control_socket(tmp_path):
+    """The control socket lives in the instance folder, never gunicorn's per-user default shared by every
+    server; a folder too deep for a Unix socket path turns it off."""
+    from service.server import MAX_SOCKET_PATH, control_socket
+
+    assert control_socket(str(tmp_path / "a")) == {"control_socket": str(tmp_path / "a" / "gunicorn.ctl")}
+    assert control_socket(str(tmp_path / "b")) != control_socket(str(tmp_path / "a"))
+    deep = str(tmp_path / ("x" * MAX_SOCKET_PATH))
+    assert control_socket(deep) == {"control_socket_disable": True}

@@ -36,6 +36,7 @@ from schemas.common import (
     validate,
 )
 from schemas.profile import PROFILE, ProfileError, load_profile
+from service.catalog import Catalog
 from service.engine.filters import cn_numeral
 from service.jsonschema import json_schema
 
@@ -251,6 +252,15 @@ def test_bad_dates(value, message):
 def test_bad_date_times(value, message):
     """Date-times must be real local YYYY-MM-DDTHH:MM times."""
     assert problems({**VALID, "start": value}) == {"start": message}
+
+
+@pytest.mark.parametrize("value", ["", "  "])
+def test_an_empty_required_date_or_time_is_missing_not_misshapen(value):
+    """A required date or date-time left empty (a blank form input) says 此项必填, not what shape it should have."""
+    assert problems({**VALID, "day": value}) == {"day": "此项必填"}
+    minutes = Catalog().get("meeting-minutes")
+    errors = minutes.check({**minutes.example(), "start": value}).errors
+    assert errors == [{"path": "start", "message": "此项必填"}]
 
 
 # ------------------------------------------------------------------ phone numbers

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import flask_smorest
-from flask import Flask
+from flask import Flask, Response
 from flask_limiter import Limiter
 from flask_smorest import abort
 from webargs.flaskparser import FlaskParser
@@ -11,6 +11,9 @@ from webargs.flaskparser import FlaskParser
 from . import batches, documents, kinds, numbers, ops
 from .auth import rate_limit_key
 from .problems import PROBLEM_JSON, ProblemSchema, from_http_exception, from_unexpected
+
+
+RETRY_AFTER = {"description": "多少秒后可以重试", "schema": {"type": "integer"}}
 
 
 class ArgumentsParser(FlaskParser):
@@ -30,16 +33,26 @@ class Api(flask_smorest.Api):
     ERROR_SCHEMA = ProblemSchema
 
     def _register_responses(self):
-        """Register the shared error responses with the problem+json content type."""
+        """Register the shared error responses with the problem+json content type; 429 and 503 say
+        when to try again."""
         default, self.DEFAULT_RESPONSE_CONTENT_TYPE = self.DEFAULT_RESPONSE_CONTENT_TYPE, PROBLEM_JSON
         try:
             super()._register_responses()
         finally:
             self.DEFAULT_RESPONSE_CONTENT_TYPE = default
+        for name in ("TOO_MANY_REQUESTS", "SERVICE_UNAVAILABLE"):
+            self.spec.components.responses_lazy[name]["headers"] = {"Retry-After": RETRY_AFTER}
 
     def handle_http_exception(self, error):
         """Every HTTP error becomes application/problem+json."""
         return from_http_exception(error)
+
+
+def retry_after_only_when_refused(response: Response) -> Response:
+    """Keep Retry-After on 429 and 503 only: flask-limiter puts its window on every response, a 201 too."""
+    if response.status_code not in (429, 503):
+        response.headers.pop("Retry-After", None)
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -54,5 +67,6 @@ def init_app(app: Flask) -> None:
         api.register_blueprint(blueprint)
     app.register_blueprint(ops.blp)
     app.register_error_handler(Exception, from_unexpected)
+    app.after_request(retry_after_only_when_refused)  # registered first, so it runs after the limiter's
     limiter = Limiter(key_func=rate_limit_key, app=app)
     limiter.exempt(ops.blp)

@@ -27,7 +27,7 @@ from ..store import batches as store
 from ..store.batches import Work
 from .auth import caller, require
 from ..renditions import of_batch, renditions
-from .documents import FILE, PDF, XLSX, ZIP, download
+from .documents import FILE, PDF, XLSX, ZIP, ascii_filename, download
 from .kinds import kind_or_404
 from .problems import documented
 
@@ -202,7 +202,8 @@ class BatchArchive(MethodView):
         """Download the zip of a finished batch's documents."""
         batch = finished_or_409(batch_id)
         title = services().catalog.get(batch.kind).title
-        return download(archive.of_batch(services(), batch.id), f"{title}-{batch.id[:8]}.zip")
+        return download(archive.of_batch(services(), batch.id), f"{title}-{batch.id[:8]}.zip",
+                        ascii_filename(batch.kind, batch.id[:8], extension="zip"))
 
 
 @blp.route("/batches/<batch_id>/pdf")
@@ -225,7 +226,7 @@ class BatchPdf(MethodView):
         except pdf.PdfError as error:
             abort(503, message=error.message, headers={"Retry-After": str(error.retry_after)})
         title = services().catalog.get(batch.kind).title
-        return download(content, f"{title}-{batch.id[:8]}.pdf")
+        return download(content, f"{title}-{batch.id[:8]}.pdf", ascii_filename(batch.kind, batch.id[:8], extension="pdf"))
 
 
 @blp.route("/batches/<batch_id>/report")
@@ -239,7 +240,8 @@ class BatchReport(MethodView):
         """Download a finished batch's error report (.xlsx): fix it and upload it again as it is."""
         batch = finished_or_409(batch_id)
         title = services().catalog.get(batch.kind).title
-        return download(services().storage.get(report_key(batch.id)), f"{title}-错误报告-{batch.id[:8]}.xlsx")
+        return download(services().storage.get(report_key(batch.id)), f"{title}-错误报告-{batch.id[:8]}.xlsx",
+                        ascii_filename(batch.kind, "errors", batch.id[:8], extension="xlsx"))
 
 
 @blp.route("/kinds/<kind_id>/sheet")
@@ -252,4 +254,4 @@ class KindSheet(MethodView):
     def get(self, kind_id: str):
         """Download the blank workbook of a kind, with help, drop-down lists and one example row."""
         kind = kind_or_404(kind_id)
-        return download(blank_sheet(kind), f"{kind.title}-批量表格.xlsx")
+        return download(blank_sheet(kind), f"{kind.title}-批量表格.xlsx", ascii_filename(kind.id, "sheet", extension="xlsx"))

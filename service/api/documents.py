@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
+from collections.abc import Callable
 from urllib.parse import quote
 
 import marshmallow as ma
@@ -15,9 +17,9 @@ from flask_smorest import Blueprint, abort
 from schemas.common import Range
 
 from .. import pdf
-from ..catalog import Catalog
-from ..renditions import renditions
-from ..documents import Invalid, services
+from ..catalog import Catalog, Kind
+from ..renditions import Renditions, renditions
+from ..documents import Invalid, preview, services
 from ..store import documents as records, packs
 from ..store.errors import IdempotencyConflict, NumberTaken
 from .problems import documented
@@ -39,7 +41,16 @@ FORMAT_PARAMETER = {
     "schema": {"type": "string", "enum": ["docx", "pdf"], "default": "docx"},
     "description": "docx（默认）或 pdf；也可用 Accept: application/pdf",
 }
+ASCII_UNSAFE = re.compile(r"[^A-Za-z0-9.-]+")
+PREVIEW_PARAMETER = {
+    "in": "query",
+    "name": "preview",
+    "required": False,
+    "schema": {"type": "boolean", "default": False},
+    "description": "true：只校验并生成预览（文件名以“预览-”开头，缺省的编号印作 ×号），不编号、不记录，返回 200",
+}
 MAX_IDEMPOTENCY_KEY = 200
+INVALID = "提交的数据有误，请按提示修改。"
 INTEGER = {"invalid": "应为整数"}
 DATE = {"invalid": "日期格式应为 YYYY-MM-DD"}
 
@@ -94,13 +105,47 @@ class ListArgs(ma.Schema):
     offset = ma.fields.Integer(load_default=0, validate=Range(min=0, max=10**9), error_messages=INTEGER)
 
 
-def download(content: bytes, filename: str, status: int = 200, headers: dict | None = None) -> Response:
-    """A file response, typed by the name's extension, with the Chinese name in RFC 6266 filename*."""
+def header(description: str, schema: dict | None = None) -> dict:
+    """A documented response header (a string unless `schema` says otherwise)."""
+    return {"description": description, "schema": schema or {"type": "string"}}
+
+
+FILE_HEADERS = {
+    "Content-Disposition": header(
+        "attachment; filename=\"<ASCII 文件名：种类-日期-序号，如 certificate-2026-03-05-no1.docx>\"; "
+        "filename*=UTF-8''<URL 编码的中文文件名>（curl -OJ 等不读 filename* 的客户端用前者）"
+    ),
+}
+MADE_HEADERS = {
+    **FILE_HEADERS,
+    "Location": header("这份文书记录的地址（GET 得到记录，其后加 /file 重新下载）"),
+    "X-Docgen-Document-Id": header("记录的 id"),
+    "X-Docgen-Number": header("分配或登记的发文字号、证书编号（URL 编码的 UTF-8）；不编号的种类没有此头"),
+    "X-Docgen-Warnings": header("提示的条数（如未达到应到人数的半数）；内容见记录的 warnings", {"type": "integer"}),
+    "X-RateLimit-Limit": header("每分钟允许的请求数", {"type": "integer"}),
+    "X-RateLimit-Remaining": header("本分钟内还可发出的请求数", {"type": "integer"}),
+    "X-RateLimit-Reset": header("计数重置的时刻（Unix 秒）", {"type": "integer"}),
+}
+
+
+def download(content: bytes, filename: str, ascii_name: str, status: int = 200, headers: dict | None = None) -> Response:
+    """A file response, typed by the name's extension: the Chinese name in RFC 6266 filename*, and a
+    plain ASCII one in filename for clients that ignore filename* (curl -OJ, older tools)."""
     response = Response(content, status=status, mimetype=MEDIA_TYPES[filename.rsplit(".", 1)[-1]])
-    fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
-    response.headers["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+    response.headers["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     response.headers.update(headers or {})
     return response
+
+
+def ascii_filename(*parts: str, extension: str) -> str:
+    """A file name of ASCII letters, digits, dots and hyphens: the parts joined by hyphens."""
+    return "-".join(filter(None, (ASCII_UNSAFE.sub("", part) for part in parts))) + f".{extension}"
+
+
+def record_filename(kind: Kind, data: dict, number: str | None, extension: str) -> str:
+    """A document's ASCII file name: kind, date and serial, e.g. certificate-2026-03-05-no1.docx."""
+    serial = f"no{kind.numbering.parse(number)[2]}" if number else ""
+    return ascii_filename(kind.id, kind.date(data), serial, extension=extension)
 
 
 def _json_body() -> object:
@@ -131,28 +176,38 @@ def wanted_format() -> str:
 
 def deliver(record, docx: bytes, wanted: str, status: int = 200, headers: dict | None = None) -> Response:
     """Answer with the .docx, or its PDF rendition (503 with Retry-After when PDF cannot be made now)."""
+    kind = services().catalog.get(record.kind)
     if wanted == "docx":
-        return download(docx, record.filename, status, headers)
+        return download(docx, record.filename, record_filename(kind, record.data, record.number, "docx"), status, headers)
+    content = converted(lambda converter: converter.pdf_of(services().storage, record, docx), headers)
+    return download(content, record.filename.rsplit(".", 1)[0] + ".pdf",
+                    record_filename(kind, record.data, record.number, "pdf"), status, headers)
+
+
+def converted(convert: Callable[[Renditions], bytes], headers: dict | None) -> bytes:
+    """A PDF made by `convert` with the app's renditions; 503 (with Retry-After when it may work later) otherwise."""
     converter = renditions()
     if converter is None:
         abort(503, message="本服务未安装 PDF 转换组件；Word 文档已生成，可照常下载。", headers=headers or {})
     try:
-        content = converter.pdf_of(services().storage, record, docx)
+        return convert(converter)
     except pdf.PdfError as error:
         log.warning("PDF conversion failed: %s", error.detail)
         abort(503, message=error.message, headers={**(headers or {}), "Retry-After": str(error.retry_after)})
-    return download(content, record.filename.rsplit(".", 1)[0] + ".pdf", status, headers)
 
 
 def create(kind_id: str):
-    """Validate the JSON body, number and render the document, record it and return the .docx or PDF."""
+    """Validate the JSON body, number and render the document, record it and return the .docx or PDF;
+    with ?preview=true only validate and render."""
     kind = kind_or_404(kind_id)
     wanted = wanted_format()
     payload = _json_body()
+    if _preview_wanted():
+        return _preview(kind, payload, wanted)
     try:
         made = services().produce(kind, payload, caller(), _idempotency_key())
     except Invalid as invalid:
-        abort(422, message="提交的数据有误，请按提示修改。", errors=invalid.errors)
+        abort(422, message=INVALID, errors=invalid.errors)
     except NumberTaken as taken:
         abort(409, message=f"编号已被{'作废' if taken.voided else '使用'}，不能重复使用。")
     except IdempotencyConflict:
@@ -168,6 +223,32 @@ def create(kind_id: str):
     return deliver(record, made.content, wanted, 200 if made.replayed else 201, headers)
 
 
+def _preview_wanted() -> bool:
+    """?preview=true (or false, the default); 400 for anything else."""
+    wanted = request.args.get("preview", "false")
+    if wanted not in ("true", "false"):
+        abort(400, message="preview 只能是 true 或 false。")
+    return wanted == "true"
+
+
+def _preview(kind: Kind, payload: object, wanted: str) -> Response:
+    """The document as it would be made, neither numbered nor recorded: 200 with X-Docgen-Preview."""
+    try:
+        rendered = preview(kind, payload)
+    except Invalid as invalid:
+        abort(422, message=INVALID, errors=invalid.errors)
+    headers = {
+        "X-Docgen-Preview": "true",
+        "X-Docgen-Warnings": str(len(rendered.warnings)),
+        "X-Docgen-Warning-Messages": quote(json.dumps(rendered.warnings, ensure_ascii=False)),
+    }
+    content, filename = rendered.content, rendered.filename
+    if wanted == "pdf":
+        content = converted(lambda converter: converter.converter().convert(rendered.content), headers)
+        filename = filename.rsplit(".", 1)[0] + ".pdf"
+    return download(content, filename, ascii_filename("preview", kind.id, extension=wanted), 200, headers)
+
+
 def _register_create_routes(catalog: Catalog) -> None:
     """One documented POST route per kind, its request body the kind's schema."""
     for kind in catalog:
@@ -176,11 +257,21 @@ def _register_create_routes(catalog: Catalog) -> None:
         view.__doc__ = f"生成一份{kind.title}（.docx 或 PDF）。\n\n{kind.summary}"
         view = blp.doc(
             operationId=f"create-{kind.id}",
-            parameters=[FORMAT_PARAMETER],
+            parameters=[FORMAT_PARAMETER, PREVIEW_PARAMETER],
             requestBody={"required": True, "content": {"application/json": {"schema": kind.module.Schema}}},
             responses={
-                "201": {"description": "已生成并记录", "content": {DOCX: FILE, PDF: FILE}},
-                "200": {"description": "同一 Idempotency-Key 的重复请求：返回原文书", "content": {DOCX: FILE, PDF: FILE}},
+                "201": {"description": "已生成并记录", "content": {DOCX: FILE, PDF: FILE}, "headers": MADE_HEADERS},
+                "200": {
+                    "description": "同一 Idempotency-Key 的重复请求：返回原文书（头同 201）；或 preview=true 的预览"
+                                   "（带 X-Docgen-Preview，不编号、不记录，没有 Location 等记录的头）",
+                    "content": {DOCX: FILE, PDF: FILE},
+                    "headers": {
+                        **MADE_HEADERS,
+                        "X-Docgen-Preview": header("预览时为 true：这份文件未编号、未记录"),
+                        "X-Docgen-Warning-Messages": header(
+                            "预览时的提示（没有记录可查）：URL 编码的 JSON 数组，每项为 {\"path\": …, \"message\": …}"),
+                    },
+                },
             },
         )(view)
         view = documented(blp, 400, 401, 403, 409, 413, 415, 422, 429, 503)(view)
@@ -262,7 +353,8 @@ class DocumentFile(MethodView):
     provide_automatic_options = False
 
     @require("read")
-    @blp.doc(parameters=[FORMAT_PARAMETER], responses={"200": {"description": "文书文件", "content": {DOCX: FILE, PDF: FILE}}})
+    @blp.doc(parameters=[FORMAT_PARAMETER],
+             responses={"200": {"description": "文书文件", "content": {DOCX: FILE, PDF: FILE}, "headers": FILE_HEADERS}})
     @documented(blp, 400, 401, 403, 404, 429, 503)
     def get(self, document_id: str):
         """Download a generated document again, as .docx or PDF."""

@@ -49,6 +49,15 @@ def list_keys(session: Session) -> list[ApiKey]:
     return list(session.scalars(select(ApiKey).order_by(ApiKey.created_at, ApiKey.id)))
 
 
+def find_keys(session: Session, id_or_name: str) -> list[ApiKey]:
+    """The key with this id; else the live keys with this name, or failing those the revoked ones."""
+    key = session.get(ApiKey, id_or_name)
+    if key is not None:
+        return [key]
+    named = list(session.scalars(select(ApiKey).where(ApiKey.name == id_or_name).order_by(ApiKey.created_at)))
+    return [key for key in named if key.revoked_at is None] or named[-1:]
+
+
 def revoke_key(session: Session, key_id: str) -> ApiKey | None:
     """Revoke a key for good (revoking twice keeps the first time); None if there is no such key."""
     require_write(session)

@@ -2,30 +2,44 @@
 
 The API's schema (GET /api/v1/kinds/{kind}) is the source; the form only changes how fields
 are shown, using what the marshmallow fields know and JSON Schema does not say:
-multi-line texts become text areas, date-times datetime-local inputs, nullable types plain
+multi-line texts become text areas, date-times datetime-local inputs (the hints of dates
+and times written as people write them: 2026年3月5日 14:30), nullable types plain
 ones (an empty input means "not given"), enumerations without a default start empty on "请选择",
-fields keep their declared order (propertyOrder: JSON objects may be reordered on the way),
+fields keep their declared order (propertyOrder: JSON objects may be reordered on the way)
+except the document number, which the system fills in and so comes last,
 and text-or-object fields (a policy's 款 and 项) always take the object form, whose fields
 the published schema leaves open.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from marshmallow import Schema, fields
 
-from schemas.common import DateTime, TextOrNested, single_line
+from schemas.common import Date, DateTime, TextOrNested, single_line
 
 from ..catalog import Kind
 from ..jsonschema import json_schema
 
 CHOOSE = {"has_placeholder_option": True, "placeholder_option_text": "请选择"}
+ISO_MOMENT = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}:\d{2}))?")
+
+
+def _as_written(moment: re.Match) -> str:
+    """An ISO date or date-time as people write it: 2026年3月5日 14:30."""
+    year, month, day, time = moment.groups()
+    return f"{year}年{int(month)}月{int(day)}日" + (f" {time}" if time else "")
 
 
 def form_schema(kind: Kind) -> dict:
-    """The kind's published JSON Schema, adapted for the form."""
-    return _adapt(kind.json_schema(), kind.schema())
+    """The kind's published JSON Schema, adapted for the form; the number the system fills in comes last."""
+    schema = _adapt(kind.json_schema(), kind.schema())
+    if kind.numbering is not None:
+        properties = schema["properties"]
+        properties[kind.numbering.field]["propertyOrder"] = len(properties) + 1
+    return schema
 
 
 def form_example(kind: Kind) -> dict:
@@ -61,6 +75,8 @@ def _widget(node: dict, field: Any) -> dict:
     changes: dict[str, Any] = {}
     if isinstance(node.get("type"), list):
         changes["type"] = next(kind for kind in node["type"] if kind != "null")
+    if isinstance(field, (Date, DateTime)):
+        changes["description"] = ISO_MOMENT.sub(_as_written, node.get("description", ""))
     if isinstance(field, DateTime):
         changes["format"] = "datetime-local"
     elif isinstance(field, fields.String) and single_line not in field.validators and "enum" not in node:

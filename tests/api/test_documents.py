@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import json
+import re
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -183,3 +185,84 @@ def test_admin_adopts_a_counter_and_voids_a_number(client, make_key):
     assert unquote(made.headers["X-Docgen-Number"]) == f"{series}〔2026〕21号"
     back = client.put(f"/api/v1/numbers/{series}/2026/next", json={"next_serial": 5}, headers=admin)
     assert back.status_code == 409 and back.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize(("kind", "name"), [
+    ("certificate", "certificate-2026-03-05-no1.docx"),
+    ("branch-manual", "branch-manual-2026-03-05.docx"),
+])
+def test_the_ascii_file_name_says_kind_date_and_serial(client, kind, name):
+    """filename= (read by curl -OJ and other clients that ignore filename*) is plain ASCII that reads well;
+    downloading the record again gives the same names."""
+    data = {**example(kind), "number": None} if kind == "certificate" else example(kind)
+    response = client.post(f"/api/v1/documents/{kind}", json=data)
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith(f'attachment; filename="{name}"; filename*=UTF-8\'\'')
+    assert client.get(response.headers["Location"] + "/file").headers["Content-Disposition"] == disposition
+
+
+def test_json_answers_are_utf8_not_escapes(client):
+    """Records, kinds, the OpenAPI document and problems carry Chinese as UTF-8 text."""
+    client.post("/api/v1/documents/certificate", json=example("certificate"))
+    bad = client.post("/api/v1/documents/certificate", json={})
+    for response in (client.get("/api/v1/documents"), client.get("/api/v1/kinds"), client.get("/openapi.json"), bad):
+        assert not re.search(rb"\\u[4-9][0-9a-f]{3}", response.data)  # no escaped CJK (patterns keep \u3000 etc.)
+        assert "荣誉证书".encode() in response.data or "此项必填".encode() in response.data
+
+
+def test_a_made_document_carries_no_retry_after(client):
+    """201 (and a replay's 200) say nothing about retrying; the rate-limit counters stay."""
+    made = client.post("/api/v1/documents/certificate", json=example("certificate"), headers={"Idempotency-Key": "k1"})
+    replay = client.post("/api/v1/documents/certificate", json=example("certificate"), headers={"Idempotency-Key": "k1"})
+    assert (made.status_code, replay.status_code) == (201, 200)
+    for response in (made, replay, client.get("/api/v1/kinds")):
+        assert "Retry-After" not in response.headers
+        assert "X-RateLimit-Remaining" in response.headers
+
+
+def test_openapi_documents_every_header_of_a_made_document(client):
+    """Each kind's 201 lists the headers a real 201 carries; downloads list Content-Disposition; 429 and 503 Retry-After."""
+    spec = client.get("/openapi.json").get_json()
+    made = client.post("/api/v1/documents/certificate", json=example("certificate"))
+    sent = set(made.headers.keys()) - {"Content-Type", "Content-Length", "Vary"}
+    for kind in KINDS:
+        documented = spec["paths"][f"/api/v1/documents/{kind}"]["post"]["responses"]["201"]["headers"]
+        assert sent <= set(documented), sent - set(documented)
+        assert all(header["description"] for header in documented.values())
+    download = spec["paths"]["/api/v1/documents/{document_id}/file"]["get"]["responses"]["200"]
+    assert "Content-Disposition" in download["headers"]
+    for name in ("TOO_MANY_REQUESTS", "SERVICE_UNAVAILABLE"):
+        assert "Retry-After" in spec["components"]["responses"][name]["headers"]
+
+
+def test_a_preview_is_neither_numbered_nor_recorded(client):
+    """?preview=true: 200 with the document (× for the serial, 预览- file name), no record, no number used."""
+    data = {**example("certificate"), "number": None}
+    preview = client.post("/api/v1/documents/certificate?preview=true", json=data)
+    assert preview.status_code == 200
+    assert preview.headers["X-Docgen-Preview"] == "true"
+    assert "Location" not in preview.headers and "X-Docgen-Number" not in preview.headers
+    assert preview.headers["Content-Disposition"].startswith('attachment; filename="preview-certificate.docx"')
+    assert unquote(preview.headers["Content-Disposition"]).endswith("''预览-荣誉证书-王喆-月度之星-2026年2月.docx")
+    assert "中心党总支证〔2026〕×号" in text_of(preview.data)
+    assert client.get("/api/v1/documents").get_json()["total"] == 0
+    made = client.post("/api/v1/documents/certificate", json=data)
+    assert unquote(made.headers["X-Docgen-Number"]) == "中心党总支证〔2026〕1号"
+
+
+def test_a_preview_of_invalid_data_lists_the_errors(client):
+    """Invalid data is 422 with every error, as for a real document; a bad preview value is 400."""
+    invalid = client.post("/api/v1/documents/certificate?preview=true", json={})
+    assert invalid.status_code == 422 and {"recipient", "date"} <= {e["path"] for e in invalid.get_json()["errors"]}
+    assert client.post("/api/v1/documents/certificate?preview=yes", json=example("certificate")).status_code == 400
+
+
+def test_a_preview_carries_its_warnings(client):
+    """With no record to fetch them from, a preview's warnings come in X-Docgen-Warning-Messages."""
+    data = {**example("meeting-minutes"), "chair": "李四"}
+    preview = client.post("/api/v1/documents/meeting-minutes?preview=true", json=data)
+    assert preview.headers["X-Docgen-Warnings"] == "1"
+    warnings = json.loads(unquote(preview.headers["X-Docgen-Warning-Messages"]))
+    assert warnings == [{"path": "chair", "message": "主持人“李四”不在出席人员名单中"}]
+    quiet = client.post("/api/v1/documents/meeting-minutes?preview=true", json=example("meeting-minutes"))
+    assert json.loads(unquote(quiet.headers["X-Docgen-Warning-Messages"])) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from werkzeug.serving import make_server
 from service import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
+# Chromium's interface language; file names stay UTF-8 (C.UTF-8 when the environment names no locale).
+CHINESE = {"LANGUAGE": "zh_CN"}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -45,5 +48,7 @@ class LiveServer:
 
 
 def launch(playwright):
-    """Headless chromium from Debian's package (never a downloaded browser)."""
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+    """Headless chromium from Debian's package (never a downloaded browser), in Chinese: with the
+    chromium-l10n package, native date and time inputs read 2026/03/05 14:30 as users see them."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
+                                      env={"LANG": "C.UTF-8", **os.environ, **CHINESE})

@@ -48,7 +48,7 @@ def batch_run(page) -> None:
 
 def shoot(browser, base_url: str, name: str, path: str, viewport: dict, prepare=None) -> None:
     """One screenshot of a page (the whole page, up to 2400 px high) into docs/<name>."""
-    page = browser.new_page(base_url=base_url, viewport=viewport, locale="zh-CN")
+    page = browser.new_page(base_url=base_url, viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai")
     page.on("dialog", lambda dialog: dialog.accept())
     page.goto(path)
     if prepare:

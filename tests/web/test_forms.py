@@ -40,11 +40,21 @@ def test_choices_without_a_default_start_empty_on_a_placeholder():
     assert role["default"] == "党员" and "options" not in role
 
 
-def test_fields_keep_their_declared_order():
-    """propertyOrder numbers the fields as the schema declares them."""
+def test_fields_keep_their_declared_order_but_the_number_comes_last():
+    """propertyOrder numbers the fields as the schema declares them, except the number the system fills in."""
     fields = properties("meeting-minutes")
-    assert [field["propertyOrder"] for field in fields.values()] == list(range(1, len(fields) + 1))
+    shown = sorted(fields, key=lambda key: fields[key]["propertyOrder"])
+    assert shown == [key for key in fields if key != "number"] + ["number"]
     assert list(fields)[:3] == ["organisation", "meeting_type", "number"]
+    assert sorted(field["propertyOrder"] for field in fields.values()) == [*range(1, 3), *range(4, len(fields) + 2)]
+
+
+def test_date_hints_are_written_as_people_write_them():
+    """The form's hints say 2026年3月5日 14:30 where the published schema says 2026-03-05T14:30."""
+    fields = properties("meeting-minutes")
+    assert fields["start"]["description"] == "如：2026年3月5日 14:30"
+    assert fields["decisions"]["items"]["properties"]["deadline"]["description"] == "如：2026年3月31日"
+    assert CATALOG.get("meeting-minutes").json_schema()["properties"]["start"]["description"] == "如：2026-03-05T14:30"
 
 
 def test_list_items_are_named_after_their_list():

@@ -165,3 +165,12 @@ def test_sign_out_forgets_the_key(client, signed_in):
     response = client.post("/logout", data={"csrf_token": csrf_token(client)})
     assert response.headers["Location"] == "/login"
     assert client.get("/").status_code == 302
+
+
+def test_the_login_page_says_how_an_administrator_makes_a_key_for_a_person(client, make_key):
+    """Someone without a key learns who makes one and with which command (and how it is revoked)."""
+    make_key("read")
+    page = client.get("/login").get_data(as_text=True)
+    assert "还没有密钥？" in page and "由本服务的管理员在服务器上创建" in page
+    assert "docgen keys create 您的姓名 \\\n    --scope render --scope read" in page
+    assert "docgen keys revoke 您的姓名" in page

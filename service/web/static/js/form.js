@@ -10,6 +10,7 @@ const holder = document.getElementById('editor')
 const notice = document.getElementById('notice')
 const summary = document.getElementById('form-errors')
 const submitButton = document.getElementById('submit-form')
+const previewButton = document.getElementById('preview-form')
 let editor = null
 let blank = null
 
@@ -93,16 +94,15 @@ function chosenFormat () {
   return config.formats.find((format) => format.id === picked?.value) || config.formats[0]
 }
 
-/** Send the form to the API: download the document, or show every error next to its field. */
-async function submit (event) {
-  event.preventDefault()
+/** Send the form to the API: download the document (or only its preview), or show every error next to its field. */
+async function send (preview) {
   if (submitButton.disabled) return
   const format = chosenFormat()
-  submitButton.disabled = true
+  submitButton.disabled = previewButton.disabled = true
   clearErrors(summary)
-  say(notice, '正在生成，请稍候…')
+  say(notice, preview ? '正在生成预览，请稍候…' : '正在生成，请稍候…')
   try {
-    const response = await call(`/api/v1/documents/${config.id}`, {
+    const response = await call(`/api/v1/documents/${config.id}${preview ? '?preview=true' : ''}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: format.accept },
       body: JSON.stringify(editor.getValue())
@@ -111,14 +111,19 @@ async function submit (event) {
   } catch (error) {
     say(notice, failureText(error), 'error')
   } finally {
-    submitButton.disabled = false
+    submitButton.disabled = previewButton.disabled = false
   }
 }
 
-/** Download the new document and say what was made (with any warnings). */
+/** Download the new document (or preview) and say what was made (with any warnings). */
 async function delivered (response, format) {
   const filename = filenameOf(response, `${config.title}.${format.id}`)
   await saveAs(response, filename)
+  if (response.headers.get('X-Docgen-Preview')) {
+    say(notice, `已下载预览《${filename}》：未编号、未留记录。确认无误后请点“生成并下载”。`, 'success')
+    listWarnings(JSON.parse(decodeURIComponent(response.headers.get('X-Docgen-Warning-Messages') || '%5B%5D')))
+    return
+  }
   const number = decodeURIComponent(response.headers.get('X-Docgen-Number') || '')
   say(notice, `已生成并下载《${filename}》${number ? `，编号 ${number}` : ''}。`, 'success')
   if (Number(response.headers.get('X-Docgen-Warnings')) > 0) {
@@ -129,8 +134,13 @@ async function delivered (response, format) {
 /** List the record's warnings (e.g. no quorum) under the success message. */
 async function showWarnings (documentId) {
   const record = await json(await call(`/api/v1/documents/${encodeURIComponent(documentId)}`))
-  const items = record.warnings.map((warning) => el('li', {}, warning.message))
-  notice.append(el('p', {}, '请注意：'), el('ul', {}, ...items))
+  listWarnings(record.warnings)
+}
+
+/** Warnings (e.g. no quorum) listed under the success message; none, nothing. */
+function listWarnings (warnings) {
+  if (!warnings.length) return
+  notice.append(el('p', {}, '请注意：'), el('ul', {}, ...warnings.map((warning) => el('li', {}, warning.message))))
 }
 
 /** Show a refusal: every validation error at its field, or the problem's message. */
@@ -156,7 +166,8 @@ function main () {
   }
   document.getElementById('fill-example').addEventListener('click', fillExample)
   document.getElementById('clear-form').addEventListener('click', clearForm)
-  document.getElementById('document-form').addEventListener('submit', submit)
+  document.getElementById('document-form').addEventListener('submit', (event) => { event.preventDefault(); send(false) })
+  previewButton.addEventListener('click', () => send(true))
   holder.addEventListener('input', (event) => clearField(event.target))
 }
 

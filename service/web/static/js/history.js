@@ -17,6 +17,16 @@ function when (iso) {
   return new Date(iso).toLocaleString('zh-CN', { hour12: false })
 }
 
+/** Who made a document, in words: created_by is cli, local, proxy, or key:, web: or proxy: and a name. */
+function who (createdBy) {
+  const plain = { cli: '本机命令行', local: '本机（未启用密钥）', proxy: '认证代理转来的用户' }
+  if (plain[createdBy]) return plain[createdBy]
+  const [how, ...rest] = createdBy.split(':')
+  const name = rest.join(':')
+  const through = { key: '接口调用', web: '网页', proxy: '经认证代理' }
+  return through[how] ? `${name}（${through[how]}）` : createdBy
+}
+
 /** A table cell with a label for the phone layout. */
 function cell (label, content, className = '') {
   return el('td', { 'data-label': label, class: className }, ...[content].flat())
@@ -32,7 +42,7 @@ function row (record) {
     cell('编号', record.number || '—'),
     cell('文件名', record.filename),
     cell('生成时间', when(record.created_at)),
-    cell('生成人', record.created_by),
+    cell('生成人', who(record.created_by)),
     cell('操作', [download, copy], 'nowrap'))
 }
 
