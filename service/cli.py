@@ -167,6 +167,22 @@ def check_templates() -> None:
         raise InputError("模板引用了数据中不存在的变量。")
 
 
+@main.group("templates")
+def templates_group() -> None:
+    """管理各种文书的 Word 模板：起步模板、上传、预览、启用、回退、导出。"""
+
+
+@templates_group.command("scaffold", with_appcontext=False)
+@click.argument("kind_id", metavar="KIND")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的 .docx 文件")
+def templates_scaffold(kind_id: str, output: Path) -> None:
+    """按 GB/T 9704 生成某种文书的起步模板，供在 Word 或 WPS 中修改。"""
+    from .scaffold.build import scaffold
+
+    scaffold(_kind(kind_id).id, output)
+    click.echo(f"已生成 {output}")
+
+
 @main.group("keys")
 def keys_group() -> None:
     """管理 API 密钥。"""

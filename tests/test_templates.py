@@ -11,6 +11,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from click.testing import CliRunner
 from docx.opc.part import XmlPart
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
@@ -21,7 +22,11 @@ from schemas.common import TextLength
 from schemas.profile import PROFILE
 from service.pdf import ConverterPool
 from service.pdf.worker import office_binary
-from templates import gbt9704, preview
+from service import engine
+from service.checks import unknown_paths
+from service.cli import main as cli
+from service.scaffold import gbt9704
+from templates import preview
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates" / "docx"
@@ -61,12 +66,27 @@ def style_value(document, name: str, path: str, attribute: str = "val") -> str |
     return None if node is None else node.get(qn(f"w:{attribute}"))
 
 
-def test_build_script_reproduces_the_committed_templates(tmp_path):
-    """Rebuilding writes byte-identical files: the build is deterministic and the .docx are current."""
-    subprocess.run([sys.executable, str(ROOT / "templates" / "build.py"), str(tmp_path)], check=True)
-    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(f"{kind}.docx" for kind in KINDS)
-    for kind in KINDS:
-        assert (tmp_path / f"{kind}.docx").read_bytes() == (TEMPLATES / f"{kind}.docx").read_bytes(), kind
+@pytest.mark.parametrize("kind", KINDS)
+def test_shipped_templates_read_only_values_their_schema_provides(kind):
+    """Every variable of the shipped template is a field of the kind's data or of its derived context."""
+    assert unknown_paths(preview.CATALOG.get(kind)) == []
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_scaffold_writes_a_gbt9704_starting_point(tmp_path, kind):
+    """`docgen templates scaffold` writes a template with the shipped one's page, styles and variables."""
+    target = tmp_path / "起步.docx"
+    result = CliRunner().invoke(cli, ["templates", "scaffold", kind, "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    built = docx.Document(str(target))
+    for section in built.sections:
+        size = (section.page_width.twips, section.page_height.twips)
+        assert size == (A4[::-1] if kind == "certificate" else A4)
+        margins = {side: getattr(section, f"{side}_margin").twips for side in MARGINS}
+        assert margins == (CERTIFICATE_MARGINS if kind == "certificate" else MARGINS)
+    assert style_fonts(built, "Normal")["eastAsia"] == "仿宋_GB2312"
+    assert style_value(built, "Normal", "w:rPr/w:sz") == "32"
+    assert unknown_paths(preview.CATALOG.get(kind), engine.load(target)) == []
 
 
 @pytest.mark.parametrize("kind", KINDS)
