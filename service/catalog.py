@@ -93,10 +93,11 @@ class Kind:
         """The values the template prints, derived from validated data."""
         return self.module.context(data)
 
-    def render(self, data: dict) -> tuple[bytes, str]:
-        """Fill the template with validated data; gives the .docx and its file name."""
+    def render(self, data: dict, template: engine.Template | None = None) -> tuple[bytes, str]:
+        """Fill the template (the shipped one unless another is given) with validated data; gives the
+        .docx and its file name."""
         context = self.context(data)
-        return self.template.render(context), self.filename(context)
+        return (template or self.template).render(context), self.filename(context)
 
     def filename(self, context: dict, extension: str = "docx") -> str:
         """A safe Chinese file name from the kind's pattern, filled from the context."""

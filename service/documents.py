@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .catalog import Catalog, Checked, Kind
 from .checks import unknown_paths
-from .engine import EngineError
-from .store import db, documents as records, migrate, packs
+from .engine import EngineError, Template, compiled
+from .store import db, documents as records, migrate, packs, templates
 from .store.errors import IdempotencyConflict, NumberTaken
 from .store.files import Storage, storage_from_url
 from .store.numbering import NextNumber, Number, NumberSource, Reserved
@@ -82,8 +82,10 @@ class Services:
         transaction, so that only numbering and recording hold the lock.
         """
         checked = [request.checked or kind.check(request.payload) for request in requests]
+        template = self.template(kind)
         pending = [
-            records.Pending(new_document(kind, request, result, created_by), renderer(kind, result),
+            records.Pending(new_document(kind, template, request, result, created_by),
+                            renderer(kind, template, result),
                             Reserved(request.reserved) if request.reserved else number_source(kind, result.data))
             for request, result in zip(requests, checked) if not result.errors
         ]
@@ -100,12 +102,22 @@ class Services:
             records.discard_early(self.storage, pending, saved)
         return outcomes
 
+    def template(self, kind: Kind) -> Template:
+        """The kind's active template: one indexed query, then the compiled template cached by content hash
+        (its file is read from the storage only the first time a process sees it)."""
+        with self.sessions() as session:
+            active = templates.active(session, kind.id)
+        if active.sha256 is None:
+            return kind.template
+        return compiled(active.sha256, lambda: self.storage.get(active.file_key))
 
-def new_document(kind: Kind, request: Request, checked: Checked, created_by: str) -> records.NewDocument:
-    """The record-to-be of a valid request."""
+
+def new_document(kind: Kind, template: Template, request: Request, checked: Checked,
+                 created_by: str) -> records.NewDocument:
+    """The record-to-be of a valid request, naming the exact template (its content hash) that fills it."""
     return records.NewDocument(
         kind=kind.id,
-        template_version=kind.template.sha256,
+        template_version=template.sha256,
         data=checked.data,
         format="docx",
         created_by=created_by,
@@ -114,13 +126,13 @@ def new_document(kind: Kind, request: Request, checked: Checked, created_by: str
     )
 
 
-def renderer(kind: Kind, checked: Checked) -> Callable[[Number | None], records.Rendered]:
-    """Render the checked data with the claimed number filled in."""
+def renderer(kind: Kind, template: Template, checked: Checked) -> Callable[[Number | None], records.Rendered]:
+    """Render the checked data into `template` with the claimed number filled in."""
 
     def render(number: Number | None) -> records.Rendered:
         """Fill the template; the number, when there is one, goes into the kind's number field."""
         data = {**checked.data, kind.numbering.field: number.text} if number else checked.data
-        content, filename = kind.render(data)
+        content, filename = kind.render(data, template)
         return records.Rendered(content, filename, checked.warnings)
 
     return render

@@ -8,6 +8,7 @@ import io
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from os import PathLike
 from types import SimpleNamespace
@@ -209,14 +210,18 @@ _LOCK = threading.Lock()
 
 def from_bytes(data: bytes) -> Template:
     """Return the compiled template for these bytes, compiling only on first sight."""
-    key = hashlib.sha256(data).hexdigest()
+    return compiled(hashlib.sha256(data).hexdigest(), lambda: data)
+
+
+def compiled(sha256: str, read: Callable[[], bytes]) -> Template:
+    """The compiled template whose bytes hash to `sha256`; `read` fetches them only when it is not cached."""
     with _LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    template = Template(data, key)
+        if sha256 in _CACHE:
+            _CACHE.move_to_end(sha256)
+            return _CACHE[sha256]
+    template = Template(read(), sha256)
     with _LOCK:
-        _CACHE[key] = template
+        _CACHE[sha256] = template
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     return template
