@@ -60,6 +60,11 @@ class Kind:
         """How the kind's document number is made, or None."""
         return getattr(self.module, "NUMBERING", None)
 
+    @property
+    def allows_ole(self) -> bool:
+        """Whether an uploaded template may embed OLE objects (ALLOW_OLE = True in the schema module)."""
+        return getattr(self.module, "ALLOW_OLE", False)
+
     def schema(self, **kwargs: Any) -> Any:
         """A fresh instance of the kind's input schema."""
         return self.module.Schema(**kwargs)
@@ -72,6 +77,20 @@ class Kind:
     def example(self) -> dict:
         """The kind's example input."""
         return json.loads(self.example_path.read_text(encoding="utf-8"))
+
+    def example_data(self) -> dict:
+        """The example, validated, with the number the service would allocate first (serial 1) when it has none."""
+        checked = self.check(self.example())
+        if checked.errors:
+            raise ValueError(f"{self.id} example is invalid: {checked.errors}")
+        return self.with_number(checked.data)
+
+    def with_number(self, data: dict) -> dict:
+        """Validated data with the number the service would allocate first (serial 1) when it has none."""
+        numbering = self.numbering
+        if numbering and not data.get(numbering.field):
+            data = {**data, numbering.field: numbering.format(numbering.series(data), numbering.year(data), 1)}
+        return data
 
     def json_schema(self) -> dict:
         """The input's JSON Schema (draft 2020-12) with the Chinese titles."""

@@ -307,7 +307,7 @@ def long_certificate(text_length: int | None) -> dict:
         data["deed"] = "攻" * (text_length - len(context["salutation"] + context["citation"]) + len(data["deed"]))
     checked = kind.check(data)
     assert not checked.errors, checked.errors
-    return preview.with_number(kind, checked.data)
+    return kind.with_number(checked.data)
 
 
 def size_limits() -> list[int]:
