@@ -183,6 +183,120 @@ def templates_scaffold(kind_id: str, output: Path) -> None:
     click.echo(f"已生成 {output}")
 
 
+def _version_line(version, active) -> str:
+    """One version as `docgen templates list` prints it."""
+    mark = "*" if active is not None and active.id == version.id else " "
+    return (f"{mark} 第{version.seq}版\t{version.uploaded_at:%Y-%m-%d %H:%M}\t{version.uploaded_by}\t"
+            f"{version.sha256[:12]}\t{version.note}")
+
+
+@templates_group.command("list")
+@click.argument("kind_id", metavar="KIND")
+@with_appcontext
+def templates_list(kind_id: str) -> None:
+    """列出某种文书的模板版本（* 为正在使用的）。"""
+    from .documents import services
+    from .templating import versions
+
+    found = versions.listing(services(), _kind(kind_id))
+    for version in found.versions:
+        click.echo(_version_line(version, found.active))
+    click.echo(f"{' ' if found.active else '*'} 默认模板\t\t\t{found.shipped_sha256[:12]}\t随系统提供")
+
+
+@templates_group.command("upload")
+@click.argument("kind_id", metavar="KIND")
+@click.argument("path", metavar="FILE.docx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--note", default="", help="说明，如“改了红头”")
+@click.option("--activate", is_flag=True, help="检查通过后立即启用")
+@with_appcontext
+def templates_upload(kind_id: str, path: Path, note: str, activate: bool) -> None:
+    """检查并上传模板；未通过检查时列出每个问题（所在部件和位置），什么也不保存。"""
+    from .documents import services
+    from .store.templates import DuplicateVersion
+    from .templating import versions
+    from .templating.checks import Refused
+
+    try:
+        version = versions.upload(services(), _kind(kind_id), path.read_bytes(), filename=path.name, note=note,
+                                  uploaded_by="cli", activate=activate)
+    except Refused as refused:
+        _echo_problems(refused.problems, "错误")
+        raise InputError("模板未通过检查，未保存。") from None
+    except DuplicateVersion as duplicate:
+        raise InputError(f"与第 {duplicate.seq} 版内容完全相同，未重复保存。") from None
+    _echo_problems(version.warnings, "提示")
+    click.echo(f"已保存为第 {version.seq} 版" + ("并启用" if activate else f"；启用：docgen templates activate {kind_id} {version.seq}"))
+
+
+@templates_group.command("preview")
+@click.argument("kind_id", metavar="KIND")
+@click.argument("ref", metavar="[VERSION]", default="active")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的示例文书（.docx）")
+@with_appcontext
+def templates_preview(kind_id: str, ref: str, output: Path) -> None:
+    """用示例数据填充某一版模板（版本号、active 或 shipped，默认 active）。"""
+    from .documents import services
+    from .templating import versions
+
+    try:
+        content, _name = versions.preview(services(), _kind(kind_id), ref)
+    except versions.UnknownVersion:
+        raise InputError(f"没有第 {ref} 版模板（可用：版本号、active 或 shipped）。") from None
+    output.write_bytes(content)
+    click.echo(f"已生成 {output}")
+
+
+@templates_group.command("activate")
+@click.argument("kind_id", metavar="KIND")
+@click.argument("ref", metavar="VERSION")
+@with_appcontext
+def templates_activate(kind_id: str, ref: str) -> None:
+    """启用某一版模板（shipped 为默认模板）；所有进程从下一份文书起使用。"""
+    from .documents import services
+    from .templating import versions
+
+    try:
+        chosen = versions.activate(services(), _kind(kind_id), ref, "cli")
+    except versions.UnknownVersion:
+        raise InputError(f"没有第 {ref} 版模板（可用：版本号或 shipped）。") from None
+    click.echo(f"已启用{'第 %d 版' % chosen.seq if chosen else '默认模板'}")
+
+
+@templates_group.command("rollback")
+@click.argument("kind_id", metavar="KIND")
+@click.option("--to", "ref", help="回退到的版本号（默认：上一次使用的版本）")
+@with_appcontext
+def templates_rollback(kind_id: str, ref: str | None) -> None:
+    """回退到上一次使用的模板版本，或 --to 指定的版本。"""
+    from .documents import services
+    from .templating import versions
+
+    try:
+        chosen = versions.rollback(services(), _kind(kind_id), "cli", ref)
+    except versions.UnknownVersion:
+        raise InputError(f"没有第 {ref} 版模板。") from None
+    click.echo(f"已回退到{'第 %d 版' % chosen.seq if chosen else '默认模板'}")
+
+
+@templates_group.command("export")
+@click.argument("kind_id", metavar="KIND")
+@click.argument("ref", metavar="[VERSION]", default="active")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的模板（.docx）")
+@with_appcontext
+def templates_export(kind_id: str, ref: str, output: Path) -> None:
+    """导出某一版模板（默认为正在使用的），在 Word 或 WPS 中修改后再上传。"""
+    from .documents import services
+    from .templating import versions
+
+    try:
+        content, _name = versions.file_of(services(), _kind(kind_id), ref)
+    except versions.UnknownVersion:
+        raise InputError(f"没有第 {ref} 版模板（可用：版本号、active 或 shipped）。") from None
+    output.write_bytes(content)
+    click.echo(f"已导出 {output}")
+
+
 @main.group("keys")
 def keys_group() -> None:
     """管理 API 密钥。"""
