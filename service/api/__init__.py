@@ -9,6 +9,7 @@ from flask_smorest import abort
 from webargs.flaskparser import FlaskParser
 
 from . import batches, documents, kinds, numbers, ops, templates
+from ..jsonschema import profile_values
 from .auth import rate_limit_key
 from .problems import PROBLEM_JSON, ProblemSchema, from_http_exception, from_unexpected
 
@@ -47,6 +48,7 @@ def init_app(app: Flask) -> None:
     api = Api(app, spec_kwargs={"info": {"description": "党建文书生成服务：校验 JSON 数据并生成 Word 文书。"}})
     api.spec.components.security_scheme("apiKey", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"apiKey": []}]
+    api.ma_plugin.converter.add_attribute_function(profile_values)
     for kind in app.extensions["docgen"].catalog:
         name = "".join(part.capitalize() for part in kind.id.split("-"))
         api.spec.components.schema(f"{name}Input", schema=kind.module.Schema)
