@@ -51,7 +51,16 @@ class Profile:
     honours: tuple[Honour, ...]
 
     def __post_init__(self):
-        """Names are how forms and documents refer to units and honours, so they must be unique."""
+        """Every value is a non-empty text (team a true/false); names are how forms and documents refer to
+        units and honours, so they must be unique."""
+        texts = [(key, getattr(self, key)) for key in ("issuer_mark", "printing_office", "addressee", "phone")]
+        texts += [(f"{unit.name}.{key}", getattr(unit, key)) for unit in self.units
+                  for key in ("name", "full_name", "code", "secretary")]
+        texts += [(f"honours.{honour.name}", honour.name) for honour in self.honours]
+        wrong = [key for key, value in texts if not isinstance(value, str) or not value.strip()]
+        wrong += [f"honours.{h.name}.team" for h in self.honours if not isinstance(h.team, bool)]
+        if wrong:
+            raise ProfileError(f"组织配置中这些项应为非空文字（team 应为 true 或 false）：{'、'.join(map(str, wrong))}")
         for kind, things in (("组织", self.units), ("荣誉称号", self.honours)):
             names = [thing.name for thing in things]
             twice = sorted({name for name in names if names.count(name) > 1})
@@ -90,12 +99,13 @@ def load_profile(path: str | os.PathLike | None = None) -> Profile:
     return parse_profile(default_text(path), str(path or "schemas/profile.toml"))
 
 
-def parse_profile(text: str, source: str = "组织配置") -> Profile:
-    """The profile a TOML text describes; ProfileError naming ``source`` when it is not one."""
+def parse_profile(text: str, source: str = "") -> Profile:
+    """The profile a TOML text describes; ProfileError (naming the file ``source``, if any) when it is not one."""
+    where = f"组织配置文件 {source} " if source else "组织配置"
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ProfileError(f"组织配置文件 {source} 不是有效的 TOML：{error}") from error
+        raise ProfileError(f"{where}不是有效的 TOML：{error}") from error
     try:
         org = raw["organisation"]
         return Profile(
@@ -109,7 +119,7 @@ def parse_profile(text: str, source: str = "组织配置") -> Profile:
             honours=tuple(Honour(**honour) for honour in raw["honours"]),
         )
     except (KeyError, TypeError, AttributeError) as error:
-        raise ProfileError(f"组织配置文件 {source} 有误：缺少或写错了 {error}") from error
+        raise ProfileError(f"{where}有误：缺少或写错了 {error}") from error
 
 
 class CurrentProfile:

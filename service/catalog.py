@@ -6,11 +6,15 @@ import importlib
 import json
 import pkgutil
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from marshmallow import fields
+from marshmallow.validate import OneOf
 
 import schemas
 from schemas.common import validate
@@ -75,8 +79,15 @@ class Kind:
         return engine.load(self.template_path)
 
     def example(self) -> dict:
-        """The kind's example input."""
-        return json.loads(self.example_path.read_text(encoding="utf-8"))
+        """The kind's example input, suited to the profile in use: organisations and honours it lacks are
+        replaced by its own, and a number in another 机关代字's series is left out (the service allocates one)."""
+        data = _fit_choices(self._validator, json.loads(self.example_path.read_text(encoding="utf-8")), Counter())
+        numbering = self.numbering
+        if numbering and data.get(numbering.field):
+            series = numbering.parse(data[numbering.field])[0]
+            if series != numbering.series(data):
+                del data[numbering.field]
+        return data
 
     def example_data(self) -> dict:
         """The example, validated, with the number the service would allocate first (serial 1) when it has none."""
@@ -122,6 +133,32 @@ class Kind:
         """A safe Chinese file name from the kind's pattern, filled from the context."""
         stem = UNSAFE_FILENAME.sub("", self.module.FILENAME.format(**context)).strip()
         return f"{stem[:MAX_FILENAME] or self.id}.{extension}"
+
+
+def _fit_choices(schema: Any, data: Any, replaced: Counter) -> Any:
+    """The data with each value a choice no longer offers (a unit or honour the profile in use lacks)
+    replaced by the offered choices in turn, so that the shipped examples suit any organisation."""
+    if not isinstance(data, dict):
+        return data
+    fitted = dict(data)
+    for name, field in schema.fields.items():
+        key = field.data_key or name
+        if key in fitted:
+            fitted[key] = _fit_value(field, fitted[key], replaced)
+    return fitted
+
+
+def _fit_value(field: Any, value: Any, replaced: Counter) -> Any:
+    """One value fitted to its field (lists item by item, nested objects field by field)."""
+    if isinstance(field, fields.List) and isinstance(value, list):
+        return [_fit_value(field.inner, item, replaced) for item in value]
+    if isinstance(field, fields.Nested):
+        return _fit_choices(field.schema, value, replaced)
+    choices = next((check.choices for check in field.validators if isinstance(check, OneOf)), None)
+    if not choices or not isinstance(value, str) or not value or value in choices:
+        return value
+    replaced[id(field)] += 1
+    return choices[(replaced[id(field)] - 1) % len(choices)]
 
 
 class UnknownKind(LookupError):

@@ -297,6 +297,43 @@ def templates_export(kind_id: str, ref: str, output: Path) -> None:
     click.echo(f"已导出 {output}")
 
 
+@main.group("profile")
+def profile_group() -> None:
+    """组织配置（名称、发文机关标志、机关代字、支部、署名、荣誉称号）的导入和导出。"""
+
+
+@profile_group.command("export")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的 TOML 文件")
+@with_appcontext
+def profile_export(output: Path) -> None:
+    """导出正在使用的组织配置（TOML），修改后可再导入。"""
+    from . import profile
+    from .documents import services
+
+    output.write_text(profile.stored(services().sessions).text, encoding="utf-8")
+    click.echo(f"已导出 {output}")
+
+
+@profile_group.command("import")
+@click.argument("path", metavar="FILE.toml", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def profile_import(path: Path) -> None:
+    """检查并启用组织配置；所有进程从下一个请求起使用，无需重启。"""
+    from schemas.profile import ProfileError
+
+    from . import profile
+    from .documents import services
+
+    try:
+        text = path.read_text(encoding="utf-8")
+        found = profile.save(services().sessions, text, "cli")
+    except UnicodeDecodeError:
+        raise InputError(f"{path} 不是 UTF-8 编码的文本文件。") from None
+    except ProfileError as error:
+        raise InputError(str(error)) from None
+    click.echo(f"已启用组织配置：{found.organisation.name}，{len(found.units)} 个组织，{len(found.honours)} 个荣誉称号")
+
+
 @main.group("keys")
 def keys_group() -> None:
     """管理 API 密钥。"""

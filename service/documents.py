@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask, current_app
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import profile
 from .catalog import Catalog, Checked, Kind
 from .checks import unknown_paths
 from .engine import EngineError, Template, compiled
@@ -81,6 +82,7 @@ class Services:
         Documents whose number is known beforehand are rendered and stored before the write
         transaction, so that only numbering and recording hold the lock.
         """
+        profile.refresh(self.sessions)
         checked = [request.checked or kind.check(request.payload) for request in requests]
         template = self.template(kind)
         pending = [
@@ -184,10 +186,16 @@ def open_services(config: Mapping, catalog: Catalog) -> Services:
 
 
 def init_app(app: Flask) -> None:
-    """Open the database (migrated to the latest schema), the file storage and the checked catalogue."""
+    """Open the database (migrated to the latest schema), the file storage and the checked catalogue;
+    every request starts with the organisation profile an administrator stored last."""
     found = open_services(app.config, checked_catalog())
     migrate.upgrade(found.sessions.kw["bind"])
     app.extensions["docgen"] = found
+
+    @app.before_request
+    def use_stored_profile() -> None:
+        """Validate, publish and fill with the profile stored last (a change applies without restart)."""
+        profile.refresh(found.sessions)
 
 
 def services() -> Services:

@@ -61,3 +61,18 @@ def test_published_schema_and_sheet_list_the_current_choices(other_profile):
     book = openpyxl.load_workbook(io.BytesIO(blank_sheet(CATALOG.get("certificate"))))
     options = [cell.value for row in book["选项"].iter_rows() for cell in row if cell.value]
     assert "技术能手" in options
+
+
+def test_examples_suit_any_organisation(other_profile):
+    """With units and honours the shipped examples do not name, every example still validates and renders."""
+    renamed = parse_profile(default_text().replace("中心党总支", "研究院党委").replace("处党支部", "室党支部")
+                            .replace("驻巴基斯坦", "驻巴西").replace("月度之星", "季度之星").replace("先进团队", "攻坚团队"))
+    PROFILE.use(renamed)
+    for kind in CATALOG:
+        data = kind.example_data()
+        assert kind.render(data)[0].startswith(b"PK")
+        if kind.numbering:
+            assert data[kind.numbering.field].startswith("研究院党委")
+    assert CATALOG.get("certificate").example()["honour"] in {"季度之星", "攻坚团队", "优秀共产党员"}
+    honours = [group["honour"] for group in CATALOG.get("commendation").example()["honours"]]
+    assert len(set(honours)) == len(honours)

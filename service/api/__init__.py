@@ -8,7 +8,7 @@ from flask_limiter import Limiter
 from flask_smorest import abort
 from webargs.flaskparser import FlaskParser
 
-from . import batches, documents, kinds, numbers, ops, templates
+from . import batches, documents, kinds, numbers, ops, profile, templates
 from ..jsonschema import profile_values
 from .auth import rate_limit_key
 from .problems import PROBLEM_JSON, ProblemSchema, from_http_exception, from_unexpected
@@ -52,7 +52,7 @@ def init_app(app: Flask) -> None:
     for kind in app.extensions["docgen"].catalog:
         name = "".join(part.capitalize() for part in kind.id.split("-"))
         api.spec.components.schema(f"{name}Input", schema=kind.module.Schema)
-    for blueprint in (kinds.blp, documents.blp, numbers.blp, batches.blp, templates.blp):
+    for blueprint in (kinds.blp, documents.blp, numbers.blp, batches.blp, templates.blp, profile.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(ops.blp)
     app.register_error_handler(Exception, from_unexpected)

@@ -1,4 +1,4 @@
-"""Tables: documents, issued and voided numbers, number counters, API keys, batches and template versions."""
+"""Tables: documents, issued and voided numbers, number counters, API keys, batches, template versions, settings."""
 
 from __future__ import annotations
 
@@ -247,3 +247,15 @@ class TemplateActivation(Base):
     version_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("template_versions.id"))
     activated_by: Mapped[str] = mapped_column(String(100))
     activated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Setting(Base):
+    """A setting an administrator changes at run time (the organisation profile), with its content hash."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    updated_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

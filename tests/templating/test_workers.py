@@ -1,5 +1,5 @@
-"""Two gunicorn workers, each with its compiled templates cached, both switch to an activated version
-without a restart (and back after a rollback)."""
+"""Two gunicorn workers, each with its compiled templates and its profile in memory, both switch to an
+activated template version (and back after a rollback) and to a stored profile, without a restart."""
 
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.error import HTTPError
 from urllib.request import Request, urlopen
 
 import pytest
+
+from schemas.profile import default_text
 
 from .conftest import edited, shipped, text_of
 
@@ -48,16 +51,25 @@ def server(tmp_path):
                                    stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                urlopen(f"{url}/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+        deadline = time.monotonic() + 120
+        while len(set(re.findall(r"served - by <(\d+)>", log.read_text()))) < 2:  # both workers answer
+            assert time.monotonic() < deadline, "gunicorn did not start two workers"
+            with ThreadPoolExecutor(4) as pool:
+                list(pool.map(lambda _: healthy(url), range(8)))
         yield url, log
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def healthy(url: str) -> bool:
+    """True once the server answers its health check (on a connection of its own)."""
+    try:
+        with urlopen(Request(f"{url}/healthz", headers={"Connection": "close"}), timeout=5):
+            return True
+    except OSError:
+        time.sleep(0.1)
+        return False
 
 
 def post(url: str, path: str, body: bytes, content_type: str) -> tuple[bytes, dict]:
@@ -67,14 +79,24 @@ def post(url: str, path: str, body: bytes, content_type: str) -> tuple[bytes, di
         return response.read(), dict(response.headers)
 
 
-def make_many(url: str, count: int = 24) -> dict[str, str]:
-    """Make `count` policies four at a time: each document's id and text."""
+def make_many(url: str, count: int = 12, kind: str = "policy", payload: dict = EXAMPLE) -> dict[str, str]:
+    """Make `count` documents four at a time: each document's id and text."""
     def one(_):
-        content, headers = post(url, "/api/v1/documents/policy", json.dumps(EXAMPLE).encode(), "application/json")
+        content, headers = post(url, f"/api/v1/documents/{kind}", json.dumps(payload).encode(), "application/json")
         return headers["X-Docgen-Document-Id"], text_of(content)
 
     with ThreadPoolExecutor(4) as pool:
         return dict(pool.map(one, range(count)))
+
+
+def from_both(url: str, log: Path, kind: str = "policy", payload: dict = EXAMPLE) -> dict[str, str]:
+    """Make documents until both workers have made some (a worker that wins every accept makes the rest wait)."""
+    made: dict[str, str] = {}
+    deadline = time.monotonic() + 120
+    while len(set(workers_of(log, made).values())) < 2:
+        assert time.monotonic() < deadline, "one worker served every request"
+        made |= make_many(url, kind=kind, payload=payload)
+    return made
 
 
 def workers_of(log: Path, documents: dict[str, str]) -> dict[str, str]:
@@ -97,14 +119,26 @@ def multipart(data: bytes) -> tuple[bytes, str]:
 def test_both_workers_switch_without_restart(server):
     """Before: both workers use the shipped template; after one upload with activation: both use the new one."""
     url, log = server
-    before = make_many(url)
-    assert len(set(workers_of(log, before).values())) == 2
-    assert not any(MARK in text for text in before.values())
+    assert not any(MARK in text for text in from_both(url, log).values())
     post(url, "/api/v1/kinds/policy/templates", *multipart(VARIANT))
-    after = make_many(url)
-    assert len(set(workers_of(log, after).values())) == 2
-    assert all(MARK in text for text in after.values())
+    assert all(MARK in text for text in from_both(url, log).values())
     post(url, "/api/v1/kinds/policy/templates/rollback", b"{}", "application/json")
-    back = make_many(url)
-    assert len(set(workers_of(log, back).values())) == 2
-    assert not any(MARK in text for text in back.values())
+    assert not any(MARK in text for text in from_both(url, log).values())
+
+
+def test_both_workers_take_a_stored_profile_without_restart(server):
+    """After one PUT of the profile, certificates of a new honour in the new series come from both workers."""
+    url, log = server
+    certificate = {**json.loads((Path(__file__).resolve().parents[2] / "examples" / "certificate.json")
+                                .read_text("utf-8")), "honour": "技术能手"}
+    certificate.pop("number", None)
+    with pytest.raises(HTTPError) as refused:
+        post(url, "/api/v1/documents/certificate", json.dumps(certificate).encode(), "application/json")
+    assert refused.value.code == 422
+    from_both(url, log)  # both workers have read the shipped profile
+    profile = default_text().replace("中心党总支", "研究院党委") + '\n[[honours]]\nname = "技术能手"\nteam = false\n'
+    request = Request(url + "/api/v1/profile", data=json.dumps({"toml": profile}).encode(), method="PUT",
+                      headers={"Content-Type": "application/json", "Connection": "close"})
+    urlopen(request, timeout=60).close()
+    made = from_both(url, log, "certificate", certificate)
+    assert all("技术能手" in text and "研究院党委证〔2026〕" in text for text in made.values())
