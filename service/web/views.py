@@ -1,4 +1,4 @@
-"""The pages: the kinds, a form per kind, batch upload, history and templates; the data comes from the API."""
+"""The pages: the kinds, a form per kind, batch upload, history, templates and the profile; the data comes from the API."""
 
 from __future__ import annotations
 
@@ -77,6 +77,12 @@ def batches():
 def templates():
     """Administrators: the kinds' Word templates, uploaded, checked, previewed, activated and rolled back."""
     return render_template("templates.html", kinds=kinds(), pdf="docgen-pdf" in current_app.extensions)
+
+
+@bp.get("/profile")
+def profile():
+    """Administrators: the organisation profile (names, 机关代字, branches, signatories, honours) as TOML."""
+    return render_template("profile.html")
 
 
 @bp.get("/history")

@@ -1,14 +1,18 @@
-"""The templates page in a real browser: upload, see the warnings, preview, activate, roll back."""
+"""The templates and profile pages in a real browser: upload, see the warnings, preview, activate, roll back;
+save a profile that the forms use at once."""
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.templating.conftest import edited, shipped, text_of
+
+from .formpage import control, open_form
 
 expect = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package").expect
 EXAMPLE = json.loads((Path(__file__).resolve().parents[2] / "examples" / "policy.json").read_text("utf-8"))
@@ -70,3 +74,24 @@ def test_upload_warnings_preview_activate_and_roll_back(page, tmp_path):
     page.get_by_role("button", name="回退到上一次使用的版本").click()
     expect(page.locator("#versions-status")).to_have_text("正在使用：默认模板")
     assert MARK not in made_policy_text(page)
+
+
+def test_profile_page_saves_a_new_honour_that_the_certificate_form_then_offers(page):
+    """An administrator adds 技术能手 on the profile page; the certificate form lists it at once."""
+    page.goto("/profile")
+    text = page.locator("#profile-text")
+    expect(text).to_have_value(re.compile("月度之星"))
+    expect(page.locator("#profile-updated")).to_have_text("正在使用系统默认配置")
+    original = text.input_value()
+    text.fill(original.replace('name = "月度之星"', 'name = "月度之星"\nname = "重复"'))
+    page.get_by_role("button", name="检查并保存").click()
+    expect(page.locator("#profile-notice")).to_contain_text("不是有效的 TOML")
+    text.fill(original + '\n[[honours]]\nname = "技术能手"\nteam = false\n')
+    page.get_by_role("button", name="检查并保存").click()
+    expect(page.locator("#profile-notice")).to_contain_text("已保存")
+    open_form(page, "certificate")
+    expect(control(page, "honour").locator("option", has_text="技术能手")).to_have_count(1)
+    page.goto("/profile")
+    page.locator("#profile-text").fill(original)
+    page.get_by_role("button", name="检查并保存").click()
+    expect(page.locator("#profile-notice")).to_contain_text("已保存")
