@@ -229,6 +229,22 @@ def templates_upload(kind_id: str, path: Path, note: str, activate: bool) -> Non
     click.echo(f"已保存为第 {version.seq} 版" + ("并启用" if activate else f"；启用：docgen templates activate {kind_id} {version.seq}"))
 
 
+def _on_version(function, kind_id: str, ref: str | None, *extra):
+    """`function(services, kind, ref, *extra)` from templating.versions; a clear error for a version the kind lacks."""
+    from .documents import services
+    from .templating import versions
+
+    try:
+        return function(services(), _kind(kind_id), ref, *extra)
+    except versions.UnknownVersion:
+        raise InputError(f"没有第 {ref} 版模板（可用：版本号、active 或 shipped）。") from None
+
+
+def _version_name(chosen) -> str:
+    """A version as the messages name it."""
+    return f"第 {chosen.seq} 版" if chosen else "默认模板"
+
+
 @templates_group.command("preview")
 @click.argument("kind_id", metavar="KIND")
 @click.argument("ref", metavar="[VERSION]", default="active")
@@ -236,14 +252,9 @@ def templates_upload(kind_id: str, path: Path, note: str, activate: bool) -> Non
 @with_appcontext
 def templates_preview(kind_id: str, ref: str, output: Path) -> None:
     """用示例数据填充某一版模板（版本号、active 或 shipped，默认 active）。"""
-    from .documents import services
     from .templating import versions
 
-    try:
-        content, _name = versions.preview(services(), _kind(kind_id), ref)
-    except versions.UnknownVersion:
-        raise InputError(f"没有第 {ref} 版模板（可用：版本号、active 或 shipped）。") from None
-    output.write_bytes(content)
+    output.write_bytes(_on_version(versions.preview, kind_id, ref)[0])
     click.echo(f"已生成 {output}")
 
 
@@ -253,14 +264,9 @@ def templates_preview(kind_id: str, ref: str, output: Path) -> None:
 @with_appcontext
 def templates_activate(kind_id: str, ref: str) -> None:
     """启用某一版模板（shipped 为默认模板）；所有进程从下一份文书起使用。"""
-    from .documents import services
     from .templating import versions
 
-    try:
-        chosen = versions.activate(services(), _kind(kind_id), ref, "cli")
-    except versions.UnknownVersion:
-        raise InputError(f"没有第 {ref} 版模板（可用：版本号或 shipped）。") from None
-    click.echo(f"已启用{'第 %d 版' % chosen.seq if chosen else '默认模板'}")
+    click.echo(f"已启用{_version_name(_on_version(versions.activate, kind_id, ref, 'cli'))}")
 
 
 @templates_group.command("rollback")
@@ -269,14 +275,9 @@ def templates_activate(kind_id: str, ref: str) -> None:
 @with_appcontext
 def templates_rollback(kind_id: str, ref: str | None) -> None:
     """回退到上一次使用的模板版本，或 --to 指定的版本。"""
-    from .documents import services
     from .templating import versions
 
-    try:
-        chosen = versions.rollback(services(), _kind(kind_id), "cli", ref)
-    except versions.UnknownVersion:
-        raise InputError(f"没有第 {ref} 版模板。") from None
-    click.echo(f"已回退到{'第 %d 版' % chosen.seq if chosen else '默认模板'}")
+    click.echo(f"已回退到{_version_name(_on_version(versions.rollback, kind_id, ref, 'cli'))}")
 
 
 @templates_group.command("export")
@@ -286,14 +287,9 @@ def templates_rollback(kind_id: str, ref: str | None) -> None:
 @with_appcontext
 def templates_export(kind_id: str, ref: str, output: Path) -> None:
     """导出某一版模板（默认为正在使用的），在 Word 或 WPS 中修改后再上传。"""
-    from .documents import services
     from .templating import versions
 
-    try:
-        content, _name = versions.file_of(services(), _kind(kind_id), ref)
-    except versions.UnknownVersion:
-        raise InputError(f"没有第 {ref} 版模板（可用：版本号、active 或 shipped）。") from None
-    output.write_bytes(content)
+    output.write_bytes(_on_version(versions.file_of, kind_id, ref)[0])
     click.echo(f"已导出 {output}")
 
 

@@ -218,7 +218,7 @@ class TemplateRollback(MethodView):
         kind = kind_or_404(kind_id)
         ref = None if args.get("version") is None else str(args["version"])
         try:
-            versions.rollback(services(), kind, caller(), ref)
+            versions.rollback(services(), kind, ref, caller())
         except versions.UnknownVersion:
             _unknown(kind, ref)
         return _listing(kind)

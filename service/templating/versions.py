@@ -70,8 +70,8 @@ def activate(services, kind: Kind, ref: str, activated_by: str) -> TemplateVersi
     return chosen
 
 
-def rollback(services, kind: Kind, activated_by: str, ref: str | None = None) -> TemplateVersion | None:
-    """Go back to `ref`, by default to the version active before the current one."""
+def rollback(services, kind: Kind, ref: str | None, activated_by: str) -> TemplateVersion | None:
+    """Go back to `ref`, or (None) to the version active before the current one."""
     with db.writing(services.sessions) as session:
         chosen = templates.previous(session, kind.id) if ref is None else _chosen(session, kind, ref)
         templates.activate(session, kind.id, chosen, activated_by)

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from service import create_app
 from service.store.db import writing
@@ -27,20 +26,6 @@ POLICY = json.loads((EXAMPLES / "policy.json").read_text("utf-8"))
 del POLICY["number"]  # allocated, so that every document gets its own
 VARIANT = edited(shipped("policy"), ("{{ issuer_mark }}", "中共某某研究院委员会文件"), ("{{ signatory }}", "某某研究院党委"))
 TEMPLATES = "/api/v1/kinds/{}/templates"
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    """A moto S3 server on a free local port, with dummy credentials in the environment."""
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                            "AWS_DEFAULT_REGION": "us-east-1"}.items():
-            patch.setenv(name, value)
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
-        yield f"http://{host}:{port}"
-        server.stop()
 
 
 @pytest.fixture(params=["sqlite+local", "postgresql+s3"])
