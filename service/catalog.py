@@ -141,10 +141,10 @@ def _fit_choices(schema: Any, data: Any, replaced: Counter) -> Any:
     if not isinstance(data, dict):
         return data
     fitted = dict(data)
-    for name, field in schema.fields.items():
-        key = field.data_key or name
+    for name, declared in schema.fields.items():
+        key = declared.data_key or name
         if key in fitted:
-            fitted[key] = _fit_value(field, fitted[key], replaced)
+            fitted[key] = _fit_value(declared, fitted[key], replaced)
     return fitted
 
 

@@ -24,7 +24,6 @@ from .drift import drift
 
 MAX_BYTES = 20 * 1024 * 1024
 RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 WORD = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MACRO = re.compile(r"macroEnabled|vbaProject|vbaData|keyMapCustomizations", re.IGNORECASE)
 # External targets by relationship type, as a secretary would call them; hyperlinks are plain links.
@@ -144,17 +143,22 @@ def _escapes(template: engine.Template) -> list[dict]:
     """Expressions reaching for internals (`__class__`, `mro`, `_private`): refused here, not only at render."""
     problems = []
     for part, source, tree in template.sources():
-        for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
-            if isinstance(node, nodes.Getattr):
-                name = node.attr
-            elif isinstance(node, nodes.Getitem):
-                name = node.arg.value if isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str) else ""
-            else:
-                name = node.name
+        for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Name, nodes.Filter)):
+            name = _reached(node)
             if name.startswith("_") or name in UNSAFE_ATTRIBUTES:
                 problems.append({"path": f"{part} 第{node.lineno}行", "message":
                                  f"表达式访问了内部属性 {name}（所在段落：“{line_text(source, node.lineno)}”），模板中不允许。"})
     return problems
+
+
+def _reached(node: nodes.Node) -> str:
+    """The name an expression node reads: `x.name`, `x['name']`, `name`, `x|attr('name')` ("" for others)."""
+    if isinstance(node, nodes.Getattr):
+        return node.attr
+    if isinstance(node, nodes.Name):
+        return node.name
+    key = node.arg if isinstance(node, nodes.Getitem) else (node.args[0] if node.name == "attr" and node.args else None)
+    return key.value if isinstance(key, nodes.Const) and isinstance(key.value, str) else ""
 
 
 def _unknown(kind: Kind, template: engine.Template) -> list[dict]:

@@ -76,7 +76,7 @@ def test_broken_tag_names_the_part_line_and_paragraph():
 
 
 @pytest.mark.parametrize("expression", ["''.__class__.__mro__", "recorder.__globals__", "recorder.mro",
-                                        "recorder['_secret']", "_private"])
+                                        "recorder['_secret']", "_private", "recorder|attr('__class__')"])
 def test_sandbox_escapes_are_refused_at_upload(expression):
     """Internals are refused by reading the tags, before any rendering."""
     assert "内部属性" in messages(edited(MINUTES, (RECORDER, "{{ %s }}" % expression)))
