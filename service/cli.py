@@ -248,13 +248,17 @@ def _version_name(chosen) -> str:
 @templates_group.command("preview")
 @click.argument("kind_id", metavar="KIND")
 @click.argument("ref", metavar="[VERSION]", default="active")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的示例文书（.docx）")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的示例文书")
+@click.option("--pdf", "as_pdf", is_flag=True, help="输出 PDF（需要 LibreOffice）")
 @with_appcontext
-def templates_preview(kind_id: str, ref: str, output: Path) -> None:
-    """用示例数据填充某一版模板（版本号、active 或 shipped，默认 active）。"""
+def templates_preview(kind_id: str, ref: str, output: Path, as_pdf: bool) -> None:
+    """用示例数据填充某一版模板（版本号、active 或 shipped，默认 active），输出 Word 或 PDF。"""
     from .templating import versions
 
-    output.write_bytes(_on_version(versions.preview, kind_id, ref)[0])
+    content = _on_version(versions.preview, kind_id, ref)[0]
+    if as_pdf:
+        content = _converted(lambda converter: converter.converter().convert(content), "未安装 LibreOffice，无法输出 PDF。")
+    output.write_bytes(content)
     click.echo(f"已生成 {output}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,11 @@ def test_unknown_versions_are_clear_errors(run, tmp_path):
     """A version that does not exist: exit status 2 and a Chinese message."""
     result = run("templates", "activate", "policy", "3")
     assert result.exit_code == 2 and "没有第 3 版模板" in result.output
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="PDF previews need LibreOffice")
+def test_preview_as_pdf(run, tmp_path):
+    """--pdf converts the example filled into the version."""
+    result = run("templates", "preview", "policy", "shipped", "-o", tmp_path / "p.pdf", "--pdf")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "p.pdf").read_bytes().startswith(b"%PDF")

@@ -49,6 +49,7 @@ function row (version, shippedActive = false, shippedSha = '') {
   const actions = el('td', { class: 'actions-cell' },
     button('预览', () => preview(ref, version ? `第 ${ref} 版` : '默认模板')),
     el('a', { href: templatesUrl(`/${ref}/preview`), download: '' }, '示例文书'),
+    ...(previewImage ? [el('a', { href: templatesUrl(`/${ref}/preview?format=pdf`), download: '' }, 'PDF')] : []),
     el('a', { href: templatesUrl(`/${ref}/file`), download: '' }, '下载模板'))
   if (!active) actions.append(button('启用', () => activate(ref), 'activate'))
   const warnings = version && version.warnings.length ? ` ⚠ ${version.warnings.length} 条格式提示` : ''
