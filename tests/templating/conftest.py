@@ -1,4 +1,5 @@
-"""Template fixtures: variants of the shipped templates, as an organisation's Word edit would make them."""
+"""Template fixtures: variants of the shipped templates, as an organisation's Word edit would make them, and the
+two deployments the tests run on (SQLite with local files; PostgreSQL with an S3 bucket)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,31 @@ import io
 import zipfile
 from pathlib import Path
 
+import boto3
 import docx
+import pytest
 from docx.oxml.ns import qn
 
+from tests.conftest import scratch_postgres
+
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "docx"
+BUCKET = "docgen-templates"
+
+
+@pytest.fixture(params=["sqlite+local", "postgresql+s3"])
+def backend(request):
+    """The database and storage settings of a deployment: none (SQLite and local files in the instance
+    folder), or a scratch PostgreSQL database and an S3 bucket on the moto server."""
+    if request.param == "sqlite+local":
+        yield {}
+        return
+    endpoint = request.getfixturevalue("s3_endpoint")
+    boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket=BUCKET)
+    with scratch_postgres(request.getfixturevalue("postgres_server")) as url:
+        yield {"DATABASE_URL": url, "STORAGE_URL": f"s3://{BUCKET}?endpoint={endpoint}"}
+    bucket = boto3.resource("s3", endpoint_url=endpoint).Bucket(BUCKET)
+    bucket.objects.all().delete()
+    bucket.delete()
 
 
 def shipped(kind: str) -> bytes:

@@ -9,7 +9,6 @@ import json
 import shutil
 from pathlib import Path
 
-import boto3
 import pytest
 
 from service import create_app
@@ -21,31 +20,18 @@ from .conftest import edited, shipped, text_of
 from .test_checks import MINUTES, RECORDER, with_relationship, zip_bomb
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-BUCKET = "docgen-templates"
 POLICY = json.loads((EXAMPLES / "policy.json").read_text("utf-8"))
 del POLICY["number"]  # allocated, so that every document gets its own
 VARIANT = edited(shipped("policy"), ("{{ issuer_mark }}", "中共某某研究院委员会文件"), ("{{ signatory }}", "某某研究院党委"))
 TEMPLATES = "/api/v1/kinds/{}/templates"
 
 
-@pytest.fixture(params=["sqlite+local", "postgresql+s3"])
-def app(request, tmp_path):
+@pytest.fixture
+def app(backend, tmp_path):
     """The app on SQLite and local files, or on a scratch PostgreSQL database and an S3 bucket."""
-    config = {"TESTING": True, "INSTANCE_PATH": tmp_path / "instance"}
-    if request.param == "sqlite+local":
-        yield create_app(config)
-        return
-    from tests.conftest import scratch_postgres
-
-    endpoint = request.getfixturevalue("s3_endpoint")
-    boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket=BUCKET)
-    with scratch_postgres(request.getfixturevalue("postgres_server")) as url:
-        app = create_app({**config, "DATABASE_URL": url, "STORAGE_URL": f"s3://{BUCKET}?endpoint={endpoint}"})
-        yield app
-        app.extensions["docgen"].sessions.kw["bind"].dispose()
-    bucket = boto3.resource("s3", endpoint_url=endpoint).Bucket(BUCKET)
-    bucket.objects.all().delete()
-    bucket.delete()
+    app = create_app({"TESTING": True, "INSTANCE_PATH": tmp_path / "instance", **backend})
+    yield app
+    app.extensions["docgen"].sessions.kw["bind"].dispose()
 
 
 @pytest.fixture

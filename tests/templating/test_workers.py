@@ -42,10 +42,11 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def server(tmp_path):
-    """gunicorn with two workers on a fresh instance folder; yields its URL and its access log file."""
+def server(backend, tmp_path):
+    """gunicorn with two workers on a fresh instance folder (and each backend); yields its URL and access log."""
     port, log = free_port(), tmp_path / "access.log"
-    env = {**os.environ, "DOCGEN_INSTANCE_PATH": str(tmp_path / "instance"), "DOCGEN_QUEUE_URL": "immediate:"}
+    env = {**os.environ, "DOCGEN_INSTANCE_PATH": str(tmp_path / "instance"), "DOCGEN_QUEUE_URL": "immediate:",
+           **{f"DOCGEN_{key}": value for key, value in backend.items()}}
     with log.open("w") as out:
         process = subprocess.Popen([sys.executable, "-c", SERVE, f"127.0.0.1:{port}"], env=env, stdout=out,
                                    stderr=subprocess.STDOUT)
