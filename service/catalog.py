@@ -93,7 +93,7 @@ class Kind:
         """The example, validated, with the number the service would allocate first (serial 1) when it has none."""
         checked = self.check(self.example())
         if checked.errors:
-            raise ValueError(f"{self.id} example is invalid: {checked.errors}")
+            raise InvalidExample(f"{self.id} example is invalid: {checked.errors}")
         return self.with_number(checked.data)
 
     def with_number(self, data: dict) -> dict:
@@ -159,6 +159,12 @@ def _fit_value(field: Any, value: Any, replaced: Counter) -> Any:
         return value
     replaced[id(field)] += 1
     return choices[(replaced[id(field)] - 1) % len(choices)]
+
+
+class InvalidExample(ValueError):
+    """The kind's example does not validate under the profile in use (e.g. it has no 驻外临时党支部)."""
+
+    message = "按当前组织配置，示例数据无效（如没有驻外临时党支部或荣誉称号），无法试生成：请先在组织配置中补全。"
 
 
 class UnknownKind(LookupError):

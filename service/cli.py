@@ -19,7 +19,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from . import create_app, engine, pdf
 from .batch.upload import UnsafeUpload, check_xlsx
-from .catalog import Catalog, UnknownKind
+from .catalog import Catalog, InvalidExample, UnknownKind
 from .checks import unknown_paths
 from .store import keys
 from .store.errors import CounterConflict, NumberTaken
@@ -238,6 +238,8 @@ def _on_version(function, kind_id: str, ref: str | None, *extra):
         return function(services(), _kind(kind_id), ref, *extra)
     except versions.UnknownVersion:
         raise InputError(f"没有第 {ref} 版模板（可用：版本号、active 或 shipped）。") from None
+    except InvalidExample as invalid:
+        raise InputError(invalid.message) from None
 
 
 def _version_name(chosen) -> str:

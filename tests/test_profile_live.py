@@ -76,3 +76,15 @@ def test_examples_suit_any_organisation(other_profile):
     assert CATALOG.get("certificate").example()["honour"] in {"季度之星", "攻坚团队", "优秀共产党员"}
     honours = [group["honour"] for group in CATALOG.get("commendation").example()["honours"]]
     assert len(set(honours)) == len(honours)
+
+
+def test_a_template_cannot_be_tried_when_the_profile_leaves_its_example_invalid(other_profile):
+    """No 驻外临时党支部 at all: the manual's template upload is refused with the reason, not a crash."""
+    from service.templating.checks import Refused, check_template
+
+    text = default_text()
+    PROFILE.use(parse_profile(text[:text.index("[[overseas_branches]]")] + text[text.index("# Honours"):]))
+    kind = CATALOG.get("branch-manual")
+    with pytest.raises(Refused) as refused:
+        check_template(kind, kind.template_path.read_bytes())
+    assert "请先在组织配置中补全" in refused.value.problems[0]["message"]

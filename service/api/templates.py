@@ -10,6 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from .. import pdf
+from ..catalog import InvalidExample
 from ..documents import services
 from ..renditions import renditions
 from ..store.templates import DuplicateVersion
@@ -154,7 +155,7 @@ class TemplatePreview(MethodView):
                          {"in": "query", "name": "page", "schema": {"type": "integer", "minimum": 1}}],
              responses={"200": {"description": "示例文书", "content": {DOCX: FILE, "application/pdf": FILE,
                                                                        "image/png": FILE}}})
-    @documented(blp, 400, 401, 403, 404, 429, 503)
+    @documented(blp, 400, 401, 403, 404, 409, 429, 503)
     def get(self, kind_id: str, ref: str):
         """The kind's example rendered with a version: .docx, or PDF and page images when the converter is available."""
         kind = kind_or_404(kind_id)
@@ -166,6 +167,8 @@ class TemplatePreview(MethodView):
             content, name = versions.preview(services(), kind, ref)
         except versions.UnknownVersion:
             _unknown(kind, ref)
+        except InvalidExample as invalid:
+            abort(409, message=invalid.message)
         if wanted == "docx":
             return download(content, name)
         converter = renditions()

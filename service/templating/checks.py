@@ -17,7 +17,7 @@ from lxml import etree
 
 from .. import engine
 from ..batch.upload import DOCX, UnsafeUpload, check_package
-from ..catalog import Kind
+from ..catalog import InvalidExample, Kind
 from ..checks import available_paths, unknown_paths
 from ..engine.template import line_text
 from .drift import drift
@@ -71,7 +71,11 @@ def check_template(kind: Kind, data: bytes) -> Accepted:
     _refuse(_escapes(template))
     _refuse(_unknown(kind, template))
     try:
-        preview = kind.render(kind.example_data(), template)[0]
+        example = kind.example_data()
+    except InvalidExample as invalid:
+        raise Refused([{"path": "", "message": invalid.message}]) from None
+    try:
+        preview = kind.render(example, template)[0]
     except engine.EngineError as error:
         raise Refused([{"path": getattr(error, "part", ""), "message": f"用示例数据生成文书失败：{error}"}]) from None
     return Accepted(template, drift(kind.template_path.read_bytes(), data), preview)
