@@ -22,6 +22,8 @@ Context keys added to the loaded data (besides profile_context()'s org_* keys):
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from marshmallow import validates_schema
 
 from schemas.common import (
@@ -54,7 +56,6 @@ NUMBERING = None
 
 ROLES = ("书记", "副书记", "组织委员", "宣传委员", "纪检委员", "党员")
 STATUSES = ("正式党员", "预备党员")
-ORG = PROFILE.organisation.name
 DUTIES = [
     "组织党员开展政治学习，深入学习贯彻党的创新理论和上级党组织的部署要求。",
     "教育、管理、监督党员，掌握驻外党员思想动态，做好思想政治工作。",
@@ -76,25 +77,33 @@ DISCIPLINE = [
     "落实安全管理要求，外出实行报备和结伴制度，遇有突发事件第一时间向项目现场负责人和临时党支部书记报告。",
     "严守廉洁纪律，不接受外方礼品礼金；确因礼仪需要接受的，按规定登记上交。",
 ]
-REPORTING = [
-    f"临时党支部在{ORG}领导下开展工作，党员的组织关系保留在原所在党支部，党费向原所在党支部交纳。",
-    f"临时党支部每月向{ORG}报告一次工作情况和党员思想动态，重大事项随时报告。",
-    f"项目结束后，临时党支部经{ORG}批准即行撤销，并将党员驻外期间的表现反馈原所在党支部。",
-]
+
+
+def reporting_texts() -> list[str]:
+    """The standard 请示报告 paragraphs, naming the organisation in use."""
+    org = PROFILE.organisation.name
+    return [
+        f"临时党支部在{org}领导下开展工作，党员的组织关系保留在原所在党支部，党费向原所在党支部交纳。",
+        f"临时党支部每月向{org}报告一次工作情况和党员思想动态，重大事项随时报告。",
+        f"项目结束后，临时党支部经{org}批准即行撤销，并将党员驻外期间的表现反馈原所在党支部。",
+    ]
+
+
 FORMS = ["临时党支部活动签到表", "临时党支部活动记录表"]
 
 
-def texts(title: str, description: str, default: list[str], max_length: int = 500) -> List:
-    """A list of paragraphs that defaults to the standard text ``default``."""
+def texts(title: str, description: str, default: list[str] | Callable[[], list[str]], max_length: int = 500) -> List:
+    """A list of paragraphs that defaults to the standard text ``default`` (or what the function gives now)."""
     return List(LongText(required=True, max_length=max_length, metadata=meta(title, "一段文字")), max_items=30,
-                load_default=lambda: list(default), metadata=meta(title, f"{description}；不填则使用标准表述"))
+                load_default=lambda: list(default() if callable(default) else default),
+                metadata=meta(title, f"{description}；不填则使用标准表述"))
 
 
 class Member(BaseSchema):
     """A member in the roster."""
 
     name = Name(required=True, metadata=meta("姓名", "如：马骏"))
-    home_branch = Choice([unit.name for unit in PROFILE.branches], required=True,
+    home_branch = Choice(lambda: [unit.name for unit in PROFILE.branches], required=True,
                          metadata=meta("原所在党支部", "组织关系所在的党支部"))
     role = Choice(ROLES, load_default="党员", metadata=meta("支部职务", "、".join(ROLES) + "；默认：党员"))
     status = Choice(STATUSES, load_default="正式党员", metadata=meta("党员类别", "正式党员或预备党员"))
@@ -121,15 +130,14 @@ class Contact(BaseSchema):
 class Schema(BaseSchema):
     """Input of 驻外临时党支部工作手册."""
 
-    branch = Choice([unit.name for unit in PROFILE.overseas_branches], required=True,
+    branch = Choice(lambda: [unit.name for unit in PROFILE.overseas_branches], required=True,
                     metadata=meta("临时党支部", "须先在组织配置中登记"))
     project = Text(required=True, metadata=meta("项目名称", "如：巴基斯坦卫星地面站建设项目"))
     country = Text(required=True, max_length=50, metadata=meta("国家", "如：巴基斯坦"))
     site = Text(required=True, metadata=meta("驻地", "如：伊斯兰堡卫星地面站项目营地"))
-    approving_org = Text(load_default=PROFILE.organisation.full_name,
-                         metadata=meta("批准成立的党组织", f"默认：{PROFILE.organisation.full_name}"))
-    approval_number = DocNumber(required=True,
-                                metadata=meta("批复文号", f"批准成立的文件，如“{PROFILE.organisation.code}〔2026〕2号”"))
+    approving_org = Text(load_default=lambda: PROFILE.organisation.full_name,
+                         metadata=meta("批准成立的党组织", "默认：本组织全称（组织配置）"))
+    approval_number = DocNumber(required=True, metadata=meta("批复文号", "批准成立的文件，如“机关代字〔2026〕2号”"))
     established = Date(required=True, metadata=meta("成立日期", "如：2026-03-01"))
     project_start = Date(required=True, metadata=meta("项目开始日期", "驻外项目开始日期"))
     project_end = Date(required=True, metadata=meta("项目结束日期", "预计结束日期"))
@@ -140,7 +148,7 @@ class Schema(BaseSchema):
     schedule = List(Nested(Activity), max_items=20, load_default=lambda: [dict(row) for row in SCHEDULE],
                     metadata=meta("三会一课安排", "不填则使用标准安排"))
     discipline = texts("纪律要求", "保密、外事纪律和安全要求", DISCIPLINE)
-    reporting = texts("请示报告", "领导关系和报告制度", REPORTING)
+    reporting = texts("请示报告", "领导关系和报告制度", reporting_texts)
     contacts = List(Nested(Contact), required=True, min_items=1, max_items=20,
                     metadata=meta("联系方式", "上级党组织和国内联系人"))
     forms = texts("附表", "手册所附表格的名称", FORMS, 50)

@@ -52,17 +52,17 @@ class Schema(BaseSchema):
 
     numbering = NUMBERING
 
-    number = number_field("证书编号", f"{PROFILE.organisation.code}证")
+    number = number_field("证书编号", "证")
     recipient = Text(required=True, max_length=40, validate=bare_name,
                      metadata=meta("获奖者", "个人姓名或团队名称，如：王喆、仿真评估团队"))
     unit = Text(load_default="", max_length=50, metadata=meta("所在单位", "可选，如：总体设计处"))
-    honour = Choice([honour.name for honour in PROFILE.honours], required=True,
-                    metadata=meta("荣誉称号", "、".join(honour.name for honour in PROFILE.honours)))
+    honour = Choice(lambda: [honour.name for honour in PROFILE.honours], required=True,
+                    metadata=meta("荣誉称号", "组织配置中的荣誉称号，如：月度之星、先进团队"))
     period = Text(required=True, max_length=20, metadata=meta("评选期间", "如：2026年2月、2026年上半年、2025年度"))
     deed = LongText(required=True, max_length=300,
                     metadata=meta("事迹", "一句话事迹，不写结尾句号，如：在××卫星地面站联调任务中攻坚克难、表现突出"))
-    issuer = Choice([unit.name for unit in PROFILE.units], load_default=PROFILE.organisation.name,
-                    metadata=meta("颁发单位", f"默认：{PROFILE.organisation.name}"))
+    issuer = Choice(lambda: [unit.name for unit in PROFILE.units], load_default=lambda: PROFILE.organisation.name,
+                    metadata=meta("颁发单位", "默认：本组织（组织配置）"))
     date = Date(required=True, metadata=meta("颁发日期", "如：2026-03-05"))
 
 

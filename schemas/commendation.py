@@ -71,8 +71,8 @@ class Honouree(BaseSchema):
 class HonourGroup(BaseSchema):
     """One honour and everybody receiving it."""
 
-    honour = Choice([honour.name for honour in PROFILE.honours], required=True,
-                    metadata=meta("荣誉称号", "、".join(honour.name for honour in PROFILE.honours)))
+    honour = Choice(lambda: [honour.name for honour in PROFILE.honours], required=True,
+                    metadata=meta("荣誉称号", "组织配置中的荣誉称号，如：月度之星、先进团队"))
     honourees = List(Nested(Honouree), required=True, min_items=1, max_items=200,
                      metadata=meta("获奖名单", "获得该称号的个人或团队"))
 
@@ -94,7 +94,7 @@ class Schema(OfficialSchema):
     addressee = addressee_field()
     background = LongText(required=True, max_length=3000,
                           metadata=meta("表彰缘由", "背景和先进事迹概述，每段一行"))
-    decided_by = Text(load_default=PROFILE.committee, metadata=meta("决定机构", f"默认：{PROFILE.committee}"))
+    decided_by = Text(load_default=lambda: PROFILE.committee, metadata=meta("决定机构", "默认：本组织委员会"))
     honours = List(Nested(HonourGroup), required=True, min_items=1, max_items=20,
                    metadata=meta("表彰名单", "按荣誉称号分组"))
     expectations = LongText(required=True, max_length=3000,

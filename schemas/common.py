@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -72,14 +73,26 @@ class Range(validate.Range):
 
 
 class OneOf(validate.OneOf):
-    """Choice from a fixed list with a Chinese message listing the choices."""
+    """Choice from a list with a Chinese message listing the choices. The list is fixed, or a function
+    of the profile in use (its branches, its honours), read at every validation."""
 
     default_message = "应为以下之一：{choices}"
 
-    def __init__(self, choices, **kwargs):
-        """Remember the choices and list them with 、."""
-        super().__init__(choices, **kwargs)
-        self.choices_text = "、".join(str(choice) for choice in self.choices)
+    def __init__(self, choices: Iterable[str] | Callable[[], Iterable[str]], *, error: str | None = None):
+        """Keep the list, or the function that gives it."""
+        self._choices = choices if callable(choices) else tuple(choices)
+        self.labels, self.labels_text = [], ""
+        self.error = error or self.default_message
+
+    @property
+    def choices(self) -> list[str]:
+        """The choices now."""
+        return list(self._choices() if callable(self._choices) else self._choices)
+
+    @property
+    def choices_text(self) -> str:
+        """The choices listed with 、 for the message."""
+        return "、".join(str(choice) for choice in self.choices)
 
 
 # Character classes, spelled so that the JSON Schema validators' regex engines read them as Python does.
@@ -128,7 +141,6 @@ def phone(value: str) -> None:
 # Series (机关代字), year and serial; plain groups, as JSON Schema's regex dialect spells named ones otherwise.
 NUMBER_SHAPE = f"([^{UNSAVABLE}{BREAKS}{SPACES}〔〕]+)〔([0-9]{{4}})〕([1-9][0-9]{{0,5}})号"
 NUMBER_PATTERN = re.compile(NUMBER_SHAPE)
-NUMBER_EXAMPLE = f"如“{PROFILE.organisation.code}〔2026〕3号”"
 NUMBER_MISTAKES = (
     (re.compile(r".*〕\s*第"), "序号前不加“第”"),
     (re.compile(r"^[^〔〕]*$|.*[\[\]［］()（）【】{}]"), "年份应使用六角括号〔〕"),
@@ -143,7 +155,7 @@ def doc_number(value: str) -> None:
     if NUMBER_PATTERN.fullmatch(value):
         return
     problem = next((text for pattern, text in NUMBER_MISTAKES if pattern.match(value)), "格式不对")
-    raise ValidationError(f"发文字号{problem}，{NUMBER_EXAMPLE}")
+    raise ValidationError(f"发文字号{problem}，如“{PROFILE.organisation.code}〔2026〕3号”")
 
 
 # ---------------------------------------------------------------- fields
@@ -242,11 +254,9 @@ def Phone(**kwargs) -> Text:
     return Text(max_length=NAME_LENGTH, validate=phone, shape=PHONE_SHAPE, **kwargs)
 
 
-def Choice(choices, **kwargs) -> Text:
-    """One of a fixed list of texts: an enum in JSON Schema, with "" and null when they load the default."""
-    choices = list(choices)
-    if takes_default(kwargs):
-        kwargs["metadata"] = {"enum": [*choices, "", None], **kwargs.get("metadata", {})}
+def Choice(choices: Iterable[str] | Callable[[], Iterable[str]], **kwargs) -> Text:
+    """One of a list of texts (fixed, or a function of the profile): an enum in JSON Schema, with "" and
+    null when they load the default (service/jsonschema.py publishes the list as it is at that moment)."""
     return Text(validate=OneOf(choices), **kwargs)
 
 
@@ -627,21 +637,21 @@ def validate(schema: Schema | type[Schema], payload: Any) -> tuple[dict | None, 
 # ---------------------------------------------------------------- 公文 fields and context
 
 
-def number_field(title: str = "发文字号", series: str = PROFILE.organisation.code) -> Text:
-    """The optional number of a numbered document whose series usually is ``series``."""
-    hint = f"可不填，由系统按年度顺序编号；如填写，格式如“{series}〔2026〕3号”"
+def number_field(title: str = "发文字号", suffix: str = "") -> Text:
+    """The optional number of a numbered document whose series is the 机关代字 followed by ``suffix``."""
+    hint = f"可不填，由系统按年度顺序编号；如填写，格式为“机关代字{suffix}〔年份〕序号号”，如“机关代字{suffix}〔2026〕3号”"
     return DocNumber(metadata=meta(title, hint))
 
 
 def addressee_field() -> Text:
     """主送机关, defaulting to the profile's."""
-    return Text(load_default=PROFILE.addressee, metadata=meta("主送机关", f"默认：{PROFILE.addressee}"))
+    return Text(load_default=lambda: PROFILE.addressee, metadata=meta("主送机关", "默认：组织配置中的主送机关"))
 
 
 def signatory_field() -> Text:
     """署名 (issuing organisation's full name), defaulting to the 总支."""
-    name = PROFILE.organisation.full_name
-    return Text(load_default=name, metadata=meta("署名", f"发文机关全称，默认：{name}"))
+    return Text(load_default=lambda: PROFILE.organisation.full_name,
+                metadata=meta("署名", "发文机关全称，默认：本组织全称（组织配置）"))
 
 
 def cc_field() -> List:
@@ -652,8 +662,8 @@ def cc_field() -> List:
 
 def printer_field() -> Text:
     """印发机关 in the 版记, defaulting to the profile's office."""
-    office = PROFILE.printing_office
-    return Text(load_default=office, metadata=meta("印发机关", f"版记中的印发机关，默认：{office}"))
+    return Text(load_default=lambda: PROFILE.printing_office,
+                metadata=meta("印发机关", "版记中的印发机关，默认：组织配置中的印发机关"))
 
 
 def print_date_field() -> Date:

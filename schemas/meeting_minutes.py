@@ -90,11 +90,11 @@ class Schema(BaseSchema):
     numbering = NUMBERING
 
     organisation = Choice(
-        [unit.name for unit in PROFILE.units], required=True,
+        lambda: [unit.name for unit in PROFILE.units], required=True,
         metadata=meta("召开会议的组织", "党总支、所属党支部或驻外临时党支部"),
     )
     meeting_type = Choice(MEETING_TYPES, required=True, metadata=meta("会议类型", "、".join(MEETING_TYPES)))
-    number = number_field("纪要编号", f"{PROFILE.organisation.code}纪")
+    number = number_field("纪要编号", "纪")
     title = Text(required=True, validate=no_minutes_suffix,
                  metadata=meta("会议名称", "不含“纪要”二字，如：“如何形成中心合力”专题研讨会"))
     start = DateTime(required=True, metadata=meta("开始时间", "如：2026-03-05T14:30"))

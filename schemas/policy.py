@@ -129,11 +129,11 @@ class Schema(OfficialSchema):
     title = Text(required=True, max_length=60, validate=no_book_marks,
                  metadata=meta("制度名称", "不加书名号，如：中心会议管理办法"))
     adopted_on = Date(load_default=None, metadata=meta("审议通过日期", "可选，标题下注明（…审议通过）"))
-    adopted_by = Text(load_default=PROFILE.committee, metadata=meta("审议机构", f"默认：{PROFILE.committee}"))
+    adopted_by = Text(load_default=lambda: PROFILE.committee, metadata=meta("审议机构", "默认：本组织委员会"))
     chapters = List(Nested(Chapter), max_items=20, metadata=meta("章", "分章时填写；不分章时留空，改填“条”"))
     articles = List(article_field(), max_items=200, metadata=meta("条", "不分章时填写"))
-    interpreter = Text(load_default=PROFILE.organisation.name,
-                       metadata=meta("解释机构", f"附则：本办法由谁负责解释，默认：{PROFILE.organisation.name}"))
+    interpreter = Text(load_default=lambda: PROFILE.organisation.name,
+                       metadata=meta("解释机构", "附则：本办法由谁负责解释，默认：本组织（组织配置）"))
     effective_on = Date(load_default=None, metadata=meta("施行日期", "附则：不填则“自印发之日起施行”"))
     repeals = List(Text(required=True, max_length=200, metadata=meta("废止文件", "如：《中心会议管理规定》（中心党总支〔2023〕5号）")),
                    max_items=20, metadata=meta("同时废止", "可选，附则中写明同时废止的文件"))

@@ -1,8 +1,9 @@
-"""The organisation profile: names, 机关代字, branches and honours the deployment configures.
+"""The organisation profile: names, 机关代字, branches, signatories and honours the organisation configures.
 
-The profile is read once, at import, from the TOML file named by the environment variable
-DOCGEN_PROFILE, or from the packaged schemas/profile.toml. Schemas build their choices
-(branches, honours) from it, so a process must be restarted after the file is edited.
+The profile starts as the TOML file named by the environment variable DOCGEN_PROFILE, or the
+packaged schemas/profile.toml; the service then uses the profile an administrator stored (see
+service/settings.py). PROFILE always stands for the profile in use: schemas read their choices
+(branches, honours) and defaults from it when they validate, so a change needs no restart.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import os
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 
 class ProfileError(ValueError):
@@ -49,7 +51,16 @@ class Profile:
     honours: tuple[Honour, ...]
 
     def __post_init__(self):
-        """Names are how forms and documents refer to units and honours, so they must be unique."""
+        """Every value is a non-empty text (team a true/false); names are how forms and documents refer to
+        units and honours, so they must be unique."""
+        texts = [(key, getattr(self, key)) for key in ("issuer_mark", "printing_office", "addressee", "phone")]
+        texts += [(f"{unit.name}.{key}", getattr(unit, key)) for unit in self.units
+                  for key in ("name", "full_name", "code", "secretary")]
+        texts += [(f"honours.{honour.name}", honour.name) for honour in self.honours]
+        wrong = [key for key, value in texts if not isinstance(value, str) or not value.strip()]
+        wrong += [f"honours.{h.name}.team" for h in self.honours if not isinstance(h.team, bool)]
+        if wrong:
+            raise ProfileError(f"组织配置中这些项应为非空文字（team 应为 true 或 false）：{'、'.join(map(str, wrong))}")
         for kind, things in (("组织", self.units), ("荣誉称号", self.honours)):
             names = [thing.name for thing in things]
             twice = sorted({name for name in names if names.count(name) > 1})
@@ -75,12 +86,26 @@ class Profile:
         return next(honour for honour in self.honours if honour.name == name)
 
 
+def default_text(path: str | os.PathLike | None = None) -> str:
+    """The TOML text of ``path``, $DOCGEN_PROFILE or the packaged default."""
+    path = path or os.environ.get("DOCGEN_PROFILE")
+    source = Path(path) if path else resources.files(__package__).joinpath("profile.toml")
+    return source.read_text(encoding="utf-8")
+
+
 def load_profile(path: str | os.PathLike | None = None) -> Profile:
     """Read the profile from ``path``, $DOCGEN_PROFILE or the packaged default."""
     path = path or os.environ.get("DOCGEN_PROFILE")
-    source = open(path, "rb") if path else resources.files(__package__).joinpath("profile.toml").open("rb")
-    with source as file:
-        raw = tomllib.load(file)
+    return parse_profile(default_text(path), str(path or "schemas/profile.toml"))
+
+
+def parse_profile(text: str, source: str = "") -> Profile:
+    """The profile a TOML text describes; ProfileError (naming the file ``source``, if any) when it is not one."""
+    where = f"组织配置文件 {source} " if source else "组织配置"
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ProfileError(f"{where}不是有效的 TOML：{error}") from error
     try:
         org = raw["organisation"]
         return Profile(
@@ -93,8 +118,28 @@ def load_profile(path: str | os.PathLike | None = None) -> Profile:
             overseas_branches=tuple(Unit(**unit) for unit in raw.get("overseas_branches", [])),
             honours=tuple(Honour(**honour) for honour in raw["honours"]),
         )
-    except (KeyError, TypeError) as error:
-        raise ProfileError(f"组织配置文件 {path or 'schemas/profile.toml'} 有误：{error}") from error
+    except (KeyError, TypeError, AttributeError) as error:
+        raise ProfileError(f"{where}有误：缺少或写错了 {error}") from error
 
 
-PROFILE = load_profile()
+class CurrentProfile:
+    """Stands for the profile in use: every attribute is read from it at the moment it is needed."""
+
+    def __init__(self, profile: Profile):
+        self._profile = profile
+
+    def use(self, profile: Profile) -> None:
+        """Make ``profile`` the one in use (from the next read on, in every thread)."""
+        self._profile = profile
+
+    @property
+    def current(self) -> Profile:
+        """The profile in use itself."""
+        return self._profile
+
+    def __getattr__(self, name: str):
+        """Attributes and look-ups of the profile in use."""
+        return getattr(self._profile, name)
+
+
+PROFILE = CurrentProfile(load_profile())

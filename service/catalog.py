@@ -6,11 +6,15 @@ import importlib
 import json
 import pkgutil
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from marshmallow import fields
+from marshmallow.validate import OneOf
 
 import schemas
 from schemas.common import validate
@@ -70,6 +74,11 @@ class Kind:
         field = self.numbering.date_field if self.numbering else "date"
         return str(data.get(field) or "")[:10]
 
+    @property
+    def allows_ole(self) -> bool:
+        """Whether an uploaded template may embed OLE objects (ALLOW_OLE = True in the schema module)."""
+        return getattr(self.module, "ALLOW_OLE", False)
+
     def schema(self, **kwargs: Any) -> Any:
         """A fresh instance of the kind's input schema."""
         return self.module.Schema(**kwargs)
@@ -80,8 +89,29 @@ class Kind:
         return engine.load(self.template_path)
 
     def example(self) -> dict:
-        """The kind's example input."""
-        return json.loads(self.example_path.read_text(encoding="utf-8"))
+        """The kind's example input, suited to the profile in use: organisations and honours it lacks are
+        replaced by its own, and a number in another 机关代字's series is left out (the service allocates one)."""
+        data = _fit_choices(self._validator, json.loads(self.example_path.read_text(encoding="utf-8")), Counter())
+        numbering = self.numbering
+        if numbering and data.get(numbering.field):
+            series = numbering.parse(data[numbering.field])[0]
+            if series != numbering.series(data):
+                del data[numbering.field]
+        return data
+
+    def example_data(self) -> dict:
+        """The example, validated, with the number the service would allocate first (serial 1) when it has none."""
+        checked = self.check(self.example())
+        if checked.errors:
+            raise InvalidExample(f"{self.id} example is invalid: {checked.errors}")
+        return self.with_number(checked.data)
+
+    def with_number(self, data: dict) -> dict:
+        """Validated data with the number the service would allocate first (serial 1) when it has none."""
+        numbering = self.numbering
+        if numbering and not data.get(numbering.field):
+            data = {**data, numbering.field: numbering.format(numbering.series(data), numbering.year(data), 1)}
+        return data
 
     def json_schema(self) -> dict:
         """The input's JSON Schema (draft 2020-12) with the Chinese titles."""
@@ -103,15 +133,48 @@ class Kind:
         """The values the template prints, derived from validated data."""
         return self.module.context(data)
 
-    def render(self, data: dict) -> tuple[bytes, str]:
-        """Fill the template with validated data; gives the .docx and its file name."""
+    def render(self, data: dict, template: engine.Template | None = None) -> tuple[bytes, str]:
+        """Fill the template (the shipped one unless another is given) with validated data; gives the
+        .docx and its file name."""
         context = self.context(data)
-        return self.template.render(context), self.filename(context)
+        return (template or self.template).render(context), self.filename(context)
 
     def filename(self, context: dict, extension: str = "docx") -> str:
         """A safe Chinese file name from the kind's pattern, filled from the context."""
         stem = UNSAFE_FILENAME.sub("", self.module.FILENAME.format(**context)).strip()
         return f"{stem[:MAX_FILENAME] or self.id}.{extension}"
+
+
+def _fit_choices(schema: Any, data: Any, replaced: Counter) -> Any:
+    """The data with each value a choice no longer offers (a unit or honour the profile in use lacks)
+    replaced by the offered choices in turn, so that the shipped examples suit any organisation."""
+    if not isinstance(data, dict):
+        return data
+    fitted = dict(data)
+    for name, declared in schema.fields.items():
+        key = declared.data_key or name
+        if key in fitted:
+            fitted[key] = _fit_value(declared, fitted[key], replaced)
+    return fitted
+
+
+def _fit_value(field: Any, value: Any, replaced: Counter) -> Any:
+    """One value fitted to its field (lists item by item, nested objects field by field)."""
+    if isinstance(field, fields.List) and isinstance(value, list):
+        return [_fit_value(field.inner, item, replaced) for item in value]
+    if isinstance(field, fields.Nested):
+        return _fit_choices(field.schema, value, replaced)
+    choices = next((check.choices for check in field.validators if isinstance(check, OneOf)), None)
+    if not choices or not isinstance(value, str) or not value or value in choices:
+        return value
+    replaced[id(field)] += 1
+    return choices[(replaced[id(field)] - 1) % len(choices)]
+
+
+class InvalidExample(ValueError):
+    """The kind's example does not validate under the profile in use (e.g. it has no 驻外临时党支部)."""
+
+    message = "按当前组织配置，示例数据无效（如没有驻外临时党支部或荣誉称号），无法试生成：请先在组织配置中补全。"
 
 
 class UnknownKind(LookupError):

@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import fields
 
 from .catalog import Kind
+from .engine import Template
 
 
 class Recorder:
@@ -54,11 +55,11 @@ class Recorder:
     __hash__ = object.__hash__
 
 
-def record_paths(kind: Kind) -> set[str]:
-    """Every data path the kind's template reads, with list items as `[]`."""
+def record_paths(template: Template) -> set[str]:
+    """Every data path a template reads, with list items as `[]`."""
     seen: set[str] = set()
-    context = {name: Recorder(name, seen) for name in kind.template.variables()}
-    kind.template.render(context)
+    context = {name: Recorder(name, seen) for name in template.variables()}
+    template.render(context)
     return seen
 
 
@@ -94,10 +95,12 @@ def available_paths(kind: Kind) -> set[str]:
     return out
 
 
-def unknown_paths(kind: Kind) -> list[str]:
-    """Template paths that neither the schema nor the derived context provide."""
+def unknown_paths(kind: Kind, template: Template | None = None) -> list[str]:
+    """Paths a template (the kind's shipped one by default) reads that neither the schema nor the
+    derived context provide."""
     available = available_paths(kind)
-    return sorted(path for path in record_paths(kind) if path not in available and not _is_method(path, available))
+    read = record_paths(template or kind.template)
+    return sorted(path for path in read if path not in available and not _is_method(path, available))
 
 
 def _is_method(path: str, available: set[str]) -> bool:

@@ -18,7 +18,7 @@ from flask import current_app
 
 from . import create_app, engine, log_service, pdf
 from .batch.upload import UnsafeUpload, check_xlsx
-from .catalog import Catalog, Kind, UnknownKind
+from .catalog import Catalog, InvalidExample, Kind, UnknownKind
 from .checks import unknown_paths
 from .clitext import Main
 from .store import keys
@@ -156,11 +156,11 @@ def schema(kind: Kind) -> None:
 @with_appcontext
 def render(kind: Kind, data: Path, output: Path | None, as_pdf: bool, preview: bool) -> None:
     """校验数据、编号、生成并登记一份文书；数据有误时列出全部错误并以状态 2 退出。"""
-    from .documents import Invalid, preview as preview_of, services
+    from .documents import Invalid, services
 
     payload = _read_json(data)
     try:
-        made = preview_of(kind, payload) if preview else services().produce(kind, payload, "cli")
+        made = services().preview(kind, payload) if preview else services().produce(kind, payload, "cli")
     except Invalid as invalid:
         _echo_problems(invalid.errors, "错误")
         raise InputError(f"数据有 {len(invalid.errors)} 处错误，未生成文书。") from None
@@ -217,6 +217,175 @@ def check_templates() -> None:
         click.echo(f"{kind.id}：{'缺少 ' + '、'.join(unknown) if unknown else '通过'}")
     if failed:
         raise InputError("模板引用了数据中不存在的变量。")
+
+
+@main.group("templates")
+def templates_group() -> None:
+    """管理各种文书的 Word 模板：起步模板、上传、预览、启用、回退、导出。"""
+
+
+@templates_group.command("scaffold")
+@click.argument("kind", type=KIND)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的 .docx 文件")
+def templates_scaffold(kind: Kind, output: Path) -> None:
+    """按 GB/T 9704 生成某种文书的起步模板，供在 Word 或 WPS 中修改。"""
+    from .scaffold.build import scaffold
+
+    scaffold(kind.id, output)
+    click.echo(f"已生成 {output}")
+
+
+def _version_line(version, active) -> str:
+    """One version as `docgen templates list` prints it."""
+    mark = "*" if active is not None and active.id == version.id else " "
+    return (f"{mark} 第{version.seq}版\t{version.uploaded_at:%Y-%m-%d %H:%M}\t{version.uploaded_by}\t"
+            f"{version.sha256[:12]}\t{version.note}")
+
+
+@templates_group.command("list")
+@click.argument("kind", type=KIND)
+@with_appcontext
+def templates_list(kind: Kind) -> None:
+    """列出某种文书的模板版本（* 为正在使用的）。"""
+    from .documents import services
+    from .templating import versions
+
+    found = versions.listing(services(), kind)
+    for version in found.versions:
+        click.echo(_version_line(version, found.active))
+    click.echo(f"{' ' if found.active else '*'} 默认模板\t\t\t{found.shipped_sha256[:12]}\t随系统提供")
+
+
+@templates_group.command("upload")
+@click.argument("kind", type=KIND)
+@click.argument("path", metavar="FILE.docx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--note", default="", help="说明，如“改了红头”")
+@click.option("--activate", is_flag=True, help="检查通过后立即启用")
+@with_appcontext
+def templates_upload(kind: Kind, path: Path, note: str, activate: bool) -> None:
+    """检查并上传模板；未通过检查时列出每个问题（所在部件和位置），什么也不保存。"""
+    from .documents import services
+    from .store.templates import DuplicateVersion
+    from .templating import versions
+    from .templating.checks import Refused
+
+    try:
+        version = versions.upload(services(), kind, path.read_bytes(), filename=path.name, note=note,
+                                  uploaded_by="cli", activate=activate)
+    except Refused as refused:
+        _echo_problems(refused.problems, "错误")
+        raise InputError("模板未通过检查，未保存。") from None
+    except DuplicateVersion as duplicate:
+        raise InputError(f"与第 {duplicate.seq} 版内容完全相同，未重复保存。") from None
+    _echo_problems(version.warnings, "提示")
+    click.echo(f"已保存为第 {version.seq} 版" + ("并启用" if activate else f"；启用：docgen templates activate {kind.id} {version.seq}"))
+
+
+def _on_version(function, kind: Kind, ref: str | None, *extra):
+    """`function(services, kind, ref, *extra)` from templating.versions; a clear error for a version the kind lacks."""
+    from .documents import services
+    from .templating import versions
+
+    try:
+        return function(services(), kind, ref, *extra)
+    except versions.UnknownVersion:
+        raise InputError(f"没有第 {ref} 版模板（可用：版本号、active 或 shipped）。") from None
+    except InvalidExample as invalid:
+        raise InputError(invalid.message) from None
+
+
+def _version_name(chosen) -> str:
+    """A version as the messages name it."""
+    return f"第 {chosen.seq} 版" if chosen else "默认模板"
+
+
+@templates_group.command("preview")
+@click.argument("kind", type=KIND)
+@click.argument("ref", metavar="[VERSION]", default="active")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的示例文书")
+@click.option("--pdf", "as_pdf", is_flag=True, help="输出 PDF（需要 LibreOffice）")
+@with_appcontext
+def templates_preview(kind: Kind, ref: str, output: Path, as_pdf: bool) -> None:
+    """用示例数据填充某一版模板（版本号、active 或 shipped，默认 active），输出 Word 或 PDF。"""
+    from .templating import versions
+
+    content = _on_version(versions.preview, kind, ref)[0]
+    if as_pdf:
+        content = _converted(lambda converter: converter.converter().convert(content), "未安装 LibreOffice，无法输出 PDF。")
+    output.write_bytes(content)
+    click.echo(f"已生成 {output}")
+
+
+@templates_group.command("activate")
+@click.argument("kind", type=KIND)
+@click.argument("ref", metavar="VERSION")
+@with_appcontext
+def templates_activate(kind: Kind, ref: str) -> None:
+    """启用某一版模板（shipped 为默认模板）；所有进程从下一份文书起使用。"""
+    from .templating import versions
+
+    click.echo(f"已启用{_version_name(_on_version(versions.activate, kind, ref, 'cli'))}")
+
+
+@templates_group.command("rollback")
+@click.argument("kind", type=KIND)
+@click.option("--to", "ref", help="回退到的版本号（默认：上一次使用的版本）")
+@with_appcontext
+def templates_rollback(kind: Kind, ref: str | None) -> None:
+    """回退到上一次使用的模板版本，或 --to 指定的版本。"""
+    from .templating import versions
+
+    click.echo(f"已回退到{_version_name(_on_version(versions.rollback, kind, ref, 'cli'))}")
+
+
+@templates_group.command("export")
+@click.argument("kind", type=KIND)
+@click.argument("ref", metavar="[VERSION]", default="active")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的模板（.docx）")
+@with_appcontext
+def templates_export(kind: Kind, ref: str, output: Path) -> None:
+    """导出某一版模板（默认为正在使用的），在 Word 或 WPS 中修改后再上传。"""
+    from .templating import versions
+
+    output.write_bytes(_on_version(versions.file_of, kind, ref)[0])
+    click.echo(f"已导出 {output}")
+
+
+@main.group("profile")
+def profile_group() -> None:
+    """组织配置（名称、发文机关标志、机关代字、支部、署名、荣誉称号）的导入和导出。"""
+
+
+@profile_group.command("export")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的 TOML 文件")
+@with_appcontext
+def profile_export(output: Path) -> None:
+    """导出正在使用的组织配置（TOML），修改后可再导入。"""
+    from . import profile
+    from .documents import services
+
+    output.write_text(profile.stored(services().sessions).text, encoding="utf-8")
+    click.echo(f"已导出 {output}")
+
+
+@profile_group.command("import")
+@click.argument("path", metavar="FILE.toml", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def profile_import(path: Path) -> None:
+    """检查并启用组织配置；所有进程从下一个请求起使用，无需重启。"""
+    from schemas.profile import ProfileError
+
+    from . import profile
+    from .documents import services
+
+    try:
+        text = path.read_text(encoding="utf-8")
+        found = profile.save(services().sessions, text, "cli")
+    except UnicodeDecodeError:
+        raise InputError(f"{path} 不是 UTF-8 编码的文本文件。") from None
+    except ProfileError as error:
+        raise InputError(str(error)) from None
+    click.echo(f"已启用组织配置：{found.organisation.name}，{len(found.units)} 个组织，{len(found.honours)} 个荣誉称号")
 
 
 @main.group("keys")

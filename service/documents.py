@@ -11,10 +11,11 @@ from typing import Any
 from flask import Flask, current_app
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import profile
 from .catalog import Catalog, Checked, Kind
 from .checks import unknown_paths
-from .engine import EngineError
-from .store import db, documents as records, migrate, packs
+from .engine import EngineError, Template, compiled
+from .store import db, documents as records, migrate, packs, templates
 from .store.errors import IdempotencyConflict, NumberTaken
 from .store.files import Storage, storage_from_url
 from .store.numbering import NextNumber, Number, NumberSource, Reserved
@@ -50,6 +51,8 @@ class Request:
 
 Outcome = Produced | Invalid | NumberTaken | IdempotencyConflict | EngineError
 AlsoRecord = Callable[[Session, list[Outcome]], None]
+PREVIEW_PREFIX = "预览-"
+PREVIEW_SERIAL = "×"
 
 
 @dataclass
@@ -81,9 +84,12 @@ class Services:
         Documents whose number is known beforehand are rendered and stored before the write
         transaction, so that only numbering and recording hold the lock.
         """
+        profile.refresh(self.sessions)
         checked = [request.checked or kind.check(request.payload) for request in requests]
+        template = self.template(kind)
         pending = [
-            records.Pending(new_document(kind, request, result, created_by), renderer(kind, result),
+            records.Pending(new_document(kind, template, request, result, created_by),
+                            renderer(kind, template, result),
                             Reserved(request.reserved) if request.reserved else number_source(kind, result.data))
             for request, result in zip(requests, checked) if not result.errors
         ]
@@ -100,31 +106,37 @@ class Services:
             records.discard_early(self.storage, pending, saved)
         return outcomes
 
+    def template(self, kind: Kind) -> Template:
+        """The kind's active template: one indexed query, then the compiled template cached by content hash
+        (its file is read from the storage only the first time a process sees it)."""
+        with self.sessions() as session:
+            active = templates.active(session, kind.id)
+        if active.sha256 is None:
+            return kind.template
+        return compiled(active.sha256, lambda: self.storage.get(active.file_key))
 
-PREVIEW_PREFIX = "预览-"
-PREVIEW_SERIAL = "×"
+    def preview(self, kind: Kind, payload: Any) -> records.Rendered:
+        """Validate and render with the active template, without numbering or recording (raise Invalid):
+        the file, its name (预览-…) and the warnings. A number left out is printed with × for its serial."""
+        profile.refresh(self.sessions)
+        checked = kind.check(payload)
+        if checked.errors:
+            raise Invalid(checked.errors)
+        number = None
+        numbering = kind.numbering
+        if numbering is not None and not checked.data.get(numbering.field):
+            series, year = numbering.series(checked.data), numbering.year(checked.data)
+            number = Number(series, year, 0, f"{series}〔{year}〕{PREVIEW_SERIAL}号")
+        rendered = renderer(kind, self.template(kind), checked)(number)
+        return records.Rendered(rendered.content, PREVIEW_PREFIX + rendered.filename, rendered.warnings)
 
 
-def preview(kind: Kind, payload: Any) -> records.Rendered:
-    """Validate and render without numbering or recording (raise Invalid): the file, its name
-    (预览-…) and the warnings. A number left out is printed with × for its serial."""
-    checked = kind.check(payload)
-    if checked.errors:
-        raise Invalid(checked.errors)
-    number = None
-    numbering = kind.numbering
-    if numbering is not None and not checked.data.get(numbering.field):
-        series, year = numbering.series(checked.data), numbering.year(checked.data)
-        number = Number(series, year, 0, f"{series}〔{year}〕{PREVIEW_SERIAL}号")
-    rendered = renderer(kind, checked)(number)
-    return records.Rendered(rendered.content, PREVIEW_PREFIX + rendered.filename, rendered.warnings)
-
-
-def new_document(kind: Kind, request: Request, checked: Checked, created_by: str) -> records.NewDocument:
-    """The record-to-be of a valid request."""
+def new_document(kind: Kind, template: Template, request: Request, checked: Checked,
+                 created_by: str) -> records.NewDocument:
+    """The record-to-be of a valid request, naming the exact template (its content hash) that fills it."""
     return records.NewDocument(
         kind=kind.id,
-        template_version=kind.template.sha256,
+        template_version=template.sha256,
         data=checked.data,
         format="docx",
         created_by=created_by,
@@ -133,13 +145,13 @@ def new_document(kind: Kind, request: Request, checked: Checked, created_by: str
     )
 
 
-def renderer(kind: Kind, checked: Checked) -> Callable[[Number | None], records.Rendered]:
-    """Render the checked data with the claimed number filled in."""
+def renderer(kind: Kind, template: Template, checked: Checked) -> Callable[[Number | None], records.Rendered]:
+    """Render the checked data into `template` with the claimed number filled in."""
 
     def render(number: Number | None) -> records.Rendered:
         """Fill the template; the number, when there is one, goes into the kind's number field."""
         data = {**checked.data, kind.numbering.field: number.text} if number else checked.data
-        content, filename = kind.render(data)
+        content, filename = kind.render(data, template)
         return records.Rendered(content, filename, checked.warnings)
 
     return render
@@ -191,10 +203,16 @@ def open_services(config: Mapping, catalog: Catalog) -> Services:
 
 
 def init_app(app: Flask) -> None:
-    """Open the database (migrated to the latest schema), the file storage and the checked catalogue."""
+    """Open the database (migrated to the latest schema), the file storage and the checked catalogue;
+    every request starts with the organisation profile an administrator stored last."""
     found = open_services(app.config, checked_catalog())
     migrate.upgrade(found.sessions.kw["bind"])
     app.extensions["docgen"] = found
+
+    @app.before_request
+    def use_stored_profile() -> None:
+        """Validate, publish and fill with the profile stored last (a change applies without restart)."""
+        profile.refresh(found.sessions)
 
 
 def services() -> Services:

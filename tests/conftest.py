@@ -1,4 +1,4 @@
-"""Shared fixtures: migrated databases on SQLite and, when TEST_DATABASE_URL is set, PostgreSQL."""
+"""Shared fixtures: migrated databases on SQLite and, when TEST_DATABASE_URL is set, PostgreSQL; an S3 server."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from service.store.migrate import upgrade
 from service.store.models import Base
 
 POSTGRES_ENV = "TEST_DATABASE_URL"
+S3_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
 BACKENDS = ["sqlite", "postgresql"]
 
 
@@ -80,3 +81,18 @@ def db(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
 def sessions(db: Engine) -> sessionmaker[Session]:
     """The store's session factory on the `db` engine."""
     return session_factory(db)
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint() -> Iterator[str]:
+    """A moto S3 server on a free local port, with dummy credentials in the environment."""
+    from moto.server import ThreadedMotoServer
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in S3_CREDENTIALS.items():
+            patch.setenv(name, value)
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        host, port = server.get_host_and_port()
+        yield f"http://{host}:{port}"
+        server.stop()

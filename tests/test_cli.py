@@ -197,8 +197,8 @@ def test_help_lists_docgen_commands_only(tmp_path):
     """--help shows docgen's commands in Chinese, none of Flask's (run, shell, routes, --env-file)."""
     shown = docgen("--help", instance=tmp_path / "instance", cwd=tmp_path).stdout
     listed = {line.split()[0] for line in shown.split("命令")[-1].splitlines() if line.startswith("  ")}
-    assert listed == {"batch", "check-templates", "fill", "keys", "kinds", "numbers", "render", "schema", "serve",
-                      "sheet", "worker"}
+    assert listed == {"batch", "check-templates", "fill", "keys", "kinds", "numbers", "profile", "render", "schema", "serve",
+                      "sheet", "templates", "worker"}
     for flask_only in ("run ", "shell", "routes", "--env-file", "--app", "Usage", "Options", "Show this message"):
         assert flask_only not in shown
     assert shown.startswith("用法：docgen")

@@ -6,12 +6,12 @@ import io
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import docx
 import pytest
+from click.testing import CliRunner
 from docx.opc.part import XmlPart
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
@@ -23,7 +23,11 @@ from schemas.profile import PROFILE
 from service.engine.filters import FILTERS
 from service.pdf import ConverterPool
 from service.pdf.worker import office_binary
-from templates import gbt9704, preview
+from service import engine
+from service.checks import unknown_paths
+from service.cli import main as cli
+from service.scaffold import gbt9704
+from templates import preview
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates" / "docx"
@@ -64,12 +68,27 @@ def style_value(document, name: str, path: str, attribute: str = "val") -> str |
     return None if node is None else node.get(qn(f"w:{attribute}"))
 
 
-def test_build_script_reproduces_the_committed_templates(tmp_path):
-    """Rebuilding writes byte-identical files: the build is deterministic and the .docx are current."""
-    subprocess.run([sys.executable, str(ROOT / "templates" / "build.py"), str(tmp_path)], check=True)
-    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(f"{kind}.docx" for kind in KINDS)
-    for kind in KINDS:
-        assert (tmp_path / f"{kind}.docx").read_bytes() == (TEMPLATES / f"{kind}.docx").read_bytes(), kind
+@pytest.mark.parametrize("kind", KINDS)
+def test_shipped_templates_read_only_values_their_schema_provides(kind):
+    """Every variable of the shipped template is a field of the kind's data or of its derived context."""
+    assert unknown_paths(preview.CATALOG.get(kind)) == []
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_scaffold_writes_a_gbt9704_starting_point(tmp_path, kind):
+    """`docgen templates scaffold` writes a template with the shipped one's page, styles and variables."""
+    target = tmp_path / "起步.docx"
+    result = CliRunner().invoke(cli, ["templates", "scaffold", kind, "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    built = docx.Document(str(target))
+    for section in built.sections:
+        size = (section.page_width.twips, section.page_height.twips)
+        assert size == (A4[::-1] if kind == "certificate" else A4)
+        margins = {side: getattr(section, f"{side}_margin").twips for side in MARGINS}
+        assert margins == (CERTIFICATE_MARGINS if kind == "certificate" else MARGINS)
+    assert style_fonts(built, "Normal")["eastAsia"] == "仿宋_GB2312"
+    assert style_value(built, "Normal", "w:rPr/w:sz") == "32"
+    assert unknown_paths(preview.CATALOG.get(kind), engine.load(target)) == []
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -312,7 +331,7 @@ def long_certificate(text_length: int | None) -> dict:
         data["deed"] = "攻" * (text_length - len(context["salutation"] + context["citation"]) + len(data["deed"]))
     checked = kind.check(data)
     assert not checked.errors, checked.errors
-    return preview.with_number(kind, checked.data)
+    return kind.with_number(checked.data)
 
 
 def size_limits() -> list[int]:

@@ -8,7 +8,8 @@ from flask_limiter import Limiter
 from flask_smorest import abort
 from webargs.flaskparser import FlaskParser
 
-from . import batches, documents, kinds, numbers, ops
+from . import batches, documents, kinds, numbers, ops, profile, templates
+from ..jsonschema import profile_values
 from .auth import rate_limit_key
 from .problems import PROBLEM_JSON, ProblemSchema, from_http_exception, from_unexpected
 
@@ -60,10 +61,11 @@ def init_app(app: Flask) -> None:
     api = Api(app, spec_kwargs={"info": {"description": "党建文书生成服务：校验 JSON 数据并生成 Word 文书。"}})
     api.spec.components.security_scheme("apiKey", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"apiKey": []}]
+    api.ma_plugin.converter.add_attribute_function(profile_values)
     for kind in app.extensions["docgen"].catalog:
         name = "".join(part.capitalize() for part in kind.id.split("-"))
         api.spec.components.schema(f"{name}Input", schema=kind.module.Schema)
-    for blueprint in (kinds.blp, documents.blp, numbers.blp, batches.blp):
+    for blueprint in (kinds.blp, documents.blp, numbers.blp, batches.blp, templates.blp, profile.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(ops.blp)
     app.register_error_handler(Exception, from_unexpected)

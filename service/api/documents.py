@@ -19,7 +19,7 @@ from schemas.common import Range
 from .. import pdf
 from ..catalog import Catalog, Kind
 from ..renditions import Renditions, renditions
-from ..documents import Invalid, preview, services
+from ..documents import Invalid, services
 from ..store import documents as records, packs
 from ..store.errors import IdempotencyConflict, NumberTaken
 from .problems import documented
@@ -234,7 +234,7 @@ def _preview_wanted() -> bool:
 def _preview(kind: Kind, payload: object, wanted: str) -> Response:
     """The document as it would be made, neither numbered nor recorded: 200 with X-Docgen-Preview."""
     try:
-        rendered = preview(kind, payload)
+        rendered = services().preview(kind, payload)
     except Invalid as invalid:
         abort(422, message=INVALID, errors=invalid.errors)
     headers = {

@@ -1,7 +1,7 @@
 """Fills docxtpl-style Word templates: compiled once per file, rendered in a Jinja sandbox."""
 
 from .errors import DataError, EngineError, InvalidTemplate, RenderError, TemplateSyntaxError
-from .template import Template, from_bytes, load
+from .template import Template, compiled, from_bytes, load
 
 __all__ = [
     "DataError",
@@ -10,6 +10,7 @@ __all__ = [
     "RenderError",
     "Template",
     "TemplateSyntaxError",
+    "compiled",
     "from_bytes",
     "load",
 ]

@@ -8,6 +8,7 @@ import io
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from os import PathLike
 from types import SimpleNamespace
@@ -17,7 +18,7 @@ import docx
 import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docxtpl import DocxTemplate
-from jinja2 import meta
+from jinja2 import meta, nodes
 from lxml import etree
 
 from . import package
@@ -36,6 +37,8 @@ PARAGRAPH_RESTORE = re.compile(r"\n<w:p([ >])")
 # Tags that change how many cells a table row has, or pictures whose ids need renumbering.
 TREE_FIXES = re.compile(r"\{[%#]-?\s*(?:tc\s|hm\b|colspan\b)|<wp:docPr\b")
 LISTING_CHARACTERS = ("\n", "\t", "\a", "\f")
+# What evaluating a template's expressions can raise on data it does not expect (`{{ 1/0 }}`, `{{ n + "x" }}`).
+RENDER_FAILURES = (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError)
 
 # docxtpl's XML clean-up and post-processing, called rather than copied; they keep no state.
 _DOCXTPL = DocxTemplate(None)
@@ -58,7 +61,7 @@ class _XmlPart:
         """Evaluate the part and apply docxtpl's post-processing."""
         try:
             xml = self.template.render(context)
-        except jinja2.TemplateError as exc:
+        except RENDER_FAILURES as exc:
             raise RenderError(self.name, str(exc)) from exc
         xml = PARAGRAPH_RESTORE.sub(r"<w:p\1", xml)
         if any(char in xml for char in LISTING_CHARACTERS):
@@ -80,10 +83,14 @@ def _compile(name: str, source: str, env: jinja2.Environment) -> jinja2.Template
     try:
         return env.from_string(source)
     except jinja2.TemplateSyntaxError as exc:
-        lines = source.splitlines()
-        line = lines[exc.lineno - 1] if exc.lineno and exc.lineno <= len(lines) else ""
-        text = re.sub(r"<[^>]+>", "", line).strip()
-        raise TemplateSyntaxError(name, exc.lineno, text, exc.message or str(exc)) from exc
+        raise TemplateSyntaxError(name, exc.lineno, line_text(source, exc.lineno), exc.message or str(exc)) from exc
+
+
+def line_text(source: str, lineno: int | None) -> str:
+    """The text of a compiled source's line without its XML: in a Word part, one paragraph's text."""
+    lines = source.splitlines()
+    line = lines[lineno - 1] if lineno and lineno <= len(lines) else ""
+    return re.sub(r"<[^>]+>", "", line).strip()
 
 
 def _xml_part(name: str, xml: str, **kwargs: Any) -> _XmlPart:
@@ -153,7 +160,7 @@ class _CoreProperties:
             if template is not None:
                 try:
                     element.text = template.render(context)
-                except jinja2.TemplateError as exc:
+                except RENDER_FAILURES as exc:
                     raise RenderError(self.name, str(exc)) from exc
         return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
 
@@ -183,15 +190,17 @@ class Template:
         rendered = [p.name for p in self._parts] + ([self._core.name] if self._core else [])
         self._base = package.build_base(entries, rendered)
 
+    def sources(self) -> list[tuple[str, str, nodes.Template]]:
+        """Each templated source as (part name, source, parsed tree), for checks that read the tags."""
+        found = [(part.name, part.source, _XML_ENV.parse(part.source)) for part in self._parts]
+        if self._core:
+            found += [(f"{self._core.name}:{key}", source, _TEXT_ENV.parse(source))
+                      for key, source in self._core.sources.items()]
+        return found
+
     def variables(self) -> set[str]:
         """The names the template reads from its context (Jinja's undeclared variables)."""
-        names: set[str] = set()
-        for part in self._parts:
-            names |= meta.find_undeclared_variables(_XML_ENV.parse(part.source))
-        if self._core:
-            for source in self._core.sources.values():
-                names |= meta.find_undeclared_variables(_TEXT_ENV.parse(source))
-        return names
+        return set().union(*(meta.find_undeclared_variables(tree) for _, _, tree in self.sources()))
 
     def render(self, context: dict) -> bytes:
         """Fill the template with the data and return the .docx file's bytes."""
@@ -209,14 +218,18 @@ _LOCK = threading.Lock()
 
 def from_bytes(data: bytes) -> Template:
     """Return the compiled template for these bytes, compiling only on first sight."""
-    key = hashlib.sha256(data).hexdigest()
+    return compiled(hashlib.sha256(data).hexdigest(), lambda: data)
+
+
+def compiled(sha256: str, read: Callable[[], bytes]) -> Template:
+    """The compiled template whose bytes hash to `sha256`; `read` fetches them only when it is not cached."""
     with _LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    template = Template(data, key)
+        if sha256 in _CACHE:
+            _CACHE.move_to_end(sha256)
+            return _CACHE[sha256]
+    template = Template(read(), sha256)
     with _LOCK:
-        _CACHE[key] = template
+        _CACHE[sha256] = template
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     return template

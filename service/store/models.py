@@ -1,4 +1,4 @@
-"""Tables: documents, issued and voided numbers, number counters, API keys and batches."""
+"""Tables: documents, issued and voided numbers, number counters, API keys, batches, template versions, settings."""
 
 from __future__ import annotations
 
@@ -215,3 +215,47 @@ class BatchRow(Base):
     seq: Mapped[int]
     document_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("documents.id"))
     errors: Mapped[list[Any]]
+
+
+class TemplateVersion(Base):
+    """An uploaded Word template of a kind: its file in the storage backend, numbered per kind."""
+
+    __tablename__ = "template_versions"
+    __table_args__ = (UniqueConstraint("kind", "seq"), UniqueConstraint("kind", "sha256"))
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    file_key: Mapped[str] = mapped_column(String(255))
+    filename: Mapped[str] = mapped_column(String(255))
+    note: Mapped[str] = mapped_column(Text, default="")
+    warnings: Mapped[list[Any]]
+    uploaded_by: Mapped[str] = mapped_column(String(100))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class TemplateActivation(Base):
+    """A switch of a kind's active template; the latest row per kind wins (no version: the shipped one)."""
+
+    __tablename__ = "template_activations"
+    __table_args__ = (Index(None, "kind", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    version_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("template_versions.id"))
+    activated_by: Mapped[str] = mapped_column(String(100))
+    activated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Setting(Base):
+    """A setting an administrator changes at run time (the organisation profile), with its content hash."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    updated_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,4 +1,4 @@
-"""The pages: the kinds, a form per kind, batch upload and history; the data comes from the API."""
+"""The pages: the kinds, a form per kind, batch upload, history, templates and the profile; the data comes from the API."""
 
 from __future__ import annotations
 
@@ -71,6 +71,18 @@ def form(kind_id: str):
 def batches():
     """Batch generation from a filled Excel sheet."""
     return render_template("batches.html", kinds=kinds(), pdf="docgen-pdf" in current_app.extensions)
+
+
+@bp.get("/templates")
+def templates():
+    """Administrators: the kinds' Word templates, uploaded, checked, previewed, activated and rolled back."""
+    return render_template("templates.html", kinds=kinds(), pdf="docgen-pdf" in current_app.extensions)
+
+
+@bp.get("/profile")
+def profile():
+    """Administrators: the organisation profile (names, 机关代字, branches, signatories, honours) as TOML."""
+    return render_template("profile.html")
 
 
 @bp.get("/history")

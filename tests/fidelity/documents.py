@@ -30,7 +30,7 @@ class Case:
         data = {**kind.example(), **BODIES[self.kind](self.length)}
         checked = kind.check(data)
         assert not checked.errors, checked.errors
-        return preview.with_number(kind, checked.data)
+        return kind.with_number(checked.data)
 
     def render(self) -> bytes:
         """The .docx the service makes of the data."""

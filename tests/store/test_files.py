@@ -6,32 +6,13 @@ import boto3
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from moto.server import ThreadedMotoServer
 
 from service.store.errors import InvalidKey
 from service.store.files import LocalStorage, S3Storage, storage_from_url
 
 BUCKET = "docgen-test"
-CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-}
 BAD_KEYS = ["", "/etc/passwd", "../secret", "a/../../b", "a/./b", "a//b", "a/", ".hidden",
             "a\\..\\b", "documents/x.docx\x00", "文书.docx", "a/" * 300]
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint() -> str:
-    """A moto S3 server on a free local port, with dummy credentials in the environment."""
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in CREDENTIALS.items():
-            patch.setenv(name, value)
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
-        yield f"http://{host}:{port}"
-        server.stop()
 
 
 @pytest.fixture(params=["local", "s3"])

@@ -46,6 +46,20 @@ def batch_run(page) -> None:
     page.get_by_role("link", name="下载全部文书（.zip）").wait_for(timeout=60_000)
 
 
+def template_round(page) -> None:
+    """A policy template edited to Letter paper and a new 红头 uploaded: its warning, then its preview."""
+    from tests.templating.conftest import edited, shipped
+
+    variant = edited(shipped("policy"), ("{{ issuer_mark }}", "中共某某研究院委员会文件"),
+                     ('w:w="11906" w:h="16838"', 'w:w="12240" w:h="15840"'))
+    page.get_by_label("文书种类", exact=True).select_option("policy")
+    upload = {"name": "规章制度（改红头）.docx", "mimeType": "application/octet-stream", "buffer": variant}
+    page.get_by_label("Word 模板（.docx）", exact=True).set_input_files(files=[upload])
+    page.get_by_label("说明", exact=True).fill("改红头")
+    page.get_by_role("button", name="上传并检查").click()
+    page.locator('#versions tr[data-ref="1"]').get_by_role("button", name="预览").click()
+
+
 def shoot(browser, base_url: str, name: str, path: str, viewport: dict, prepare=None) -> None:
     """One screenshot of a page (the whole page, up to 2400 px high) into docs/<name>."""
     page = browser.new_page(base_url=base_url, viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai")
@@ -74,6 +88,7 @@ def take_all(playwright, base_url: str) -> None:
     shoot(browser, base_url, "web-form.png", "/forms/meeting-minutes", LAPTOP, form_with_errors)
     shoot(browser, base_url, "web-batch.png", "/batches", LAPTOP, batch_run)
     shoot(browser, base_url, "web-history.png", "/history", LAPTOP)
+    shoot(browser, base_url, "web-templates.png", "/templates", LAPTOP, template_round)
     shoot(browser, base_url, "web-phone.png", "/forms/certificate", PHONE)
     browser.close()
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from docx.oxml.ns import qn
 from docx.shared import Twips
 
-import gbt9704 as g
+from . import gbt9704 as g
 
 CERTIFICATE_RED = "C00000"
 MARGIN = 1417  # 25 mm on every side: about 15 mm between the border and the text

@@ -1,16 +1,14 @@
-"""Build the Word templates of the document kinds: python templates/build.py [OUT_DIR]."""
+"""Build the Word templates of the document kinds: python -m service.scaffold.build [OUT_DIR]."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-import certificate
-import gbt9704 as g
-import manual
-import official
+from . import certificate, manual, official
+from . import gbt9704 as g
 
-OUT_DIR = Path(__file__).resolve().parent / "docx"
+OUT_DIR = Path(__file__).resolve().parents[2] / "templates" / "docx"
 # Each kind's builder and its document properties, filled when a document is made: the
 # document's own title and the organisation that issues it as the author.
 KINDS = {
@@ -22,12 +20,18 @@ KINDS = {
 }
 
 
+def scaffold(kind: str, path: Path) -> None:
+    """Write the GB/T 9704 starting point of one kind's template to `path`."""
+    build, title, author = KINDS[kind]
+    g.save(build(), path, title, author)
+
+
 def main(argv: list[str]) -> None:
-    """Write every kind's template to OUT_DIR (default templates/docx)."""
+    """Write every kind's template to OUT_DIR (default templates/docx of the checkout)."""
     out = Path(argv[1]) if len(argv) > 1 else OUT_DIR
     out.mkdir(parents=True, exist_ok=True)
-    for kind, (build, title, author) in KINDS.items():
-        g.save(build(), out / f"{kind}.docx", title, author)
+    for kind in KINDS:
+        scaffold(kind, out / f"{kind}.docx")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import gbt9704 as g
+from . import gbt9704 as g
 
 
 def meeting_minutes():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from docx.shared import Twips
 
-import gbt9704 as g
+from . import gbt9704 as g
 
 
 MANUAL_STYLES = (
