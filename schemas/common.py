@@ -126,7 +126,9 @@ def phone(value: str) -> None:
 
 
 # Series (机关代字), year and serial; plain groups, as JSON Schema's regex dialect spells named ones otherwise.
-NUMBER_SHAPE = f"([^{UNSAVABLE}{BREAKS}{SPACES}〔〕]+)〔([0-9]{{4}})〕([1-9][0-9]{{0,5}})号"
+SERIES_SHAPE = f"[^{UNSAVABLE}{BREAKS}{SPACES}〔〕]+"
+NUMBER_SHAPE = f"({SERIES_SHAPE})〔([0-9]{{4}})〕([1-9][0-9]{{0,5}})号"
+SERIES_PATTERN = re.compile(f"[^{UNSAVABLE}{SURROGATES}{BREAKS}{SPACES}〔〕]{{1,{NAME_LENGTH}}}")
 NUMBER_PATTERN = re.compile(NUMBER_SHAPE)
 NUMBER_EXAMPLE = f"如“{PROFILE.organisation.code}〔2026〕3号”"
 NUMBER_MISTAKES = (
@@ -136,6 +138,12 @@ NUMBER_MISTAKES = (
     (re.compile(r".*〕0"), "序号不编虚位，不加前导0（写“3号”，不写“03号”）"),
     (re.compile(r".*(?<!号)$"), "应以“号”结尾"),
 )
+
+
+def series_name(value: str) -> None:
+    """Check a series (机关代字) given on its own, e.g. to adopt a counter: as it may stand in a number."""
+    if not SERIES_PATTERN.fullmatch(value):
+        raise ValidationError(f"机关代字应为1–{NAME_LENGTH}个字，不含空白、控制字符和六角括号〔〕，{NUMBER_EXAMPLE}中的“{PROFILE.organisation.code}”")
 
 
 def doc_number(value: str) -> None:

@@ -156,9 +156,10 @@ _register_create_routes(Catalog())
 
 @blp.route("/batches/<kind_id>", methods=["POST"])
 @blp.doc(operationId="create-unknown-kind-batch", summary="未知种类（返回 404）")
-@documented(blp, 404)
+@documented(blp, 401, 403, 404)
+@require("render")
 def create_unknown(kind_id: str):
-    """Any other kind id: 404 with a Chinese problem."""
+    """Any other kind id: 404 with a Chinese problem (to callers who may render: the others learn nothing)."""
     kind_or_404(kind_id)
 
 

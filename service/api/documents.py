@@ -190,14 +190,15 @@ def _register_create_routes(catalog: Catalog) -> None:
 _register_create_routes(Catalog())
 
 
+@require("render")
 def create_unknown(kind_id: str):
-    """Any other kind id: 404 with a Chinese problem."""
+    """Any other kind id: 404 with a Chinese problem (to callers who may render: the others learn nothing)."""
     kind_or_404(kind_id)
 
 
 create_unknown.provide_automatic_options = False
 blp.route("/<kind_id>", methods=["POST"])(
-    blp.doc(operationId="create-unknown-kind", summary="未知种类（返回 404）")(documented(blp, 404)(create_unknown))
+    blp.doc(operationId="create-unknown-kind", summary="未知种类（返回 404）")(documented(blp, 401, 403, 404)(create_unknown))
 )
 
 
