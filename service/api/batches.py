@@ -27,7 +27,7 @@ from ..store import batches as store
 from ..store.batches import Work
 from .auth import caller, require
 from ..renditions import of_batch, renditions
-from .documents import FILE, PDF, XLSX, ZIP, download
+from .documents import FILE, PDF, XLSX, ZIP, download, json_body
 from .kinds import kind_or_404
 from .problems import documented
 
@@ -104,10 +104,7 @@ def _workbook() -> bytes:
 
 def _documents() -> tuple[list, str | None]:
     """The JSON array of documents, bare or in an envelope, and the envelope's webhook."""
-    try:
-        body = json.loads(request.get_data())
-    except (ValueError, RecursionError):
-        abort(400, message="请求体不是有效的 JSON（或嵌套过深）。")
+    body = json_body()
     webhook_url = None
     if isinstance(body, dict) and set(body) <= {"documents", "webhook"}:
         body, webhook_url = body.get("documents"), body.get("webhook")

@@ -12,7 +12,7 @@ from flask import Response, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from schemas.common import Range
+from schemas.common import Range, capped, surrogate_errors
 
 from .. import pdf
 from ..catalog import Catalog
@@ -103,14 +103,19 @@ def download(content: bytes, filename: str, status: int = 200, headers: dict | N
     return response
 
 
-def _json_body() -> object:
-    """The request's JSON body; 415 for other content types, 400 for malformed JSON."""
+def json_body() -> object:
+    """The request's JSON body; 415 for other content types, 400 for malformed JSON, 422 naming each
+    key or text with a lone surrogate (JSON can spell one, \\ud800, but nothing can store it)."""
     if not request.is_json:
         abort(415, message="请求体必须是 JSON（Content-Type: application/json）。")
     try:
-        return json.loads(request.get_data())
+        body = json.loads(request.get_data())
     except (ValueError, RecursionError):
         abort(400, message="请求体不是有效的 JSON（或嵌套过深）。")
+    errors = surrogate_errors(body)
+    if errors:
+        abort(422, message="提交的数据含有无效的 Unicode 字符，请按提示修改。", errors=capped(errors))
+    return body
 
 
 def _idempotency_key() -> str | None:
@@ -148,7 +153,7 @@ def create(kind_id: str):
     """Validate the JSON body, number and render the document, record it and return the .docx or PDF."""
     kind = kind_or_404(kind_id)
     wanted = wanted_format()
-    payload = _json_body()
+    payload = json_body()
     try:
         made = services().produce(kind, payload, caller(), _idempotency_key())
     except Invalid as invalid:
