@@ -68,7 +68,13 @@ def private_file(path: str) -> str:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine for `url`; SQLite files get WAL, a busy timeout, explicit BEGINs and mode 0600."""
+    """Create an engine for `url`; SQLite files get WAL, a busy timeout, explicit BEGINs and mode 0600.
+
+    Server databases check a pooled connection before each use, so that after a restart of the
+    server the next request gets a fresh one instead of an error.
+    """
+    if not url.startswith("sqlite"):
+        kwargs.setdefault("pool_pre_ping", True)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         if engine.url.database and engine.url.database != ":memory:":
