@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -88,21 +89,20 @@ def postgres_bin() -> Path | None:
 class Postgres:
     """A PostgreSQL cluster of our own in a temporary folder, on a free loopback port, trust authentication.
 
-    It runs as the user owning `folder` (PostgreSQL refuses to run as root: as root, the folder is
-    given to the `postgres` user and the programs run as it).
+    PostgreSQL refuses to run as root: as root, the folder is given to the `postgres` user (which
+    Debian's server package creates) and the programs run as it.
     """
 
-    def __init__(self, folder: Path):
-        """Create the cluster (initdb); started by start()."""
-        self.bin, self.folder, self.port = postgres_bin(), folder, free_port()
-        self.data = folder / "data"
+    def __init__(self):
+        """Create the cluster (initdb) in a new temporary folder; started by start(), removed by remove()."""
+        self.bin, self.port = postgres_bin(), free_port()
+        self.folder = Path(tempfile.mkdtemp(prefix="docgen-pg-"))  # not under pytest's root-only folders
+        self.data = self.folder / "data"
         self.user = "postgres" if os.geteuid() == 0 else None
-        folder.mkdir(parents=True, exist_ok=True)
         if self.user:
-            shutil.chown(folder, self.user)
+            shutil.chown(self.folder, self.user)
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8")
-        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={folder} -c fsync=off"
-        self.options = options
+        self.options = f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.folder} -c fsync=off"
 
     @property
     def url(self) -> str:
@@ -117,12 +117,17 @@ class Postgres:
         """Stop the server: fast (disconnects clients) or immediate (as a crash)."""
         self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
 
-    def _run(self, program: str, *args: str) -> None:
+    def remove(self) -> None:
+        """Stop the server if it runs and delete the cluster."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "stop", check=False)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _run(self, program: str, *args: str, check: bool = True) -> None:
         """Run one of the server's programs, as the cluster's user."""
         command = [str(self.bin / program), *args]
         if self.user:
             command = ["runuser", "-u", self.user, "--", *command]
-        subprocess.run(command, check=True, capture_output=True, timeout=START_SECONDS)
+        subprocess.run(command, check=check, capture_output=True, timeout=START_SECONDS)
 
 
 class Redis:
