@@ -126,6 +126,13 @@ def _webhook(url: str | None) -> str | None:
     return url
 
 
+# What a client (or a stateful test) can do next with a batch just accepted: its progress, zip and report.
+BATCH_LINKS = {
+    name: {"operationId": operation, "parameters": {"batch_id": "$response.body#/id"}}
+    for name, operation in (("progress", "get-batch"), ("archive", "get-batch-archive"), ("report", "get-batch-report"))
+}
+
+
 def _register_create_routes(catalog: Catalog) -> None:
     """One documented POST route per kind: a workbook, or a JSON array of the kind's documents."""
     webhook_param = {"in": "query", "name": "webhook", "required": False, "schema": {"type": "string", "format": "uri"},
@@ -144,6 +151,8 @@ def _register_create_routes(catalog: Catalog) -> None:
         }}
         view = blp.doc(operationId=f"create-{kind.id}-batch", requestBody=body, parameters=[webhook_param])(view)
         view = blp.response(202, BatchSchema, description="已接受，正在处理")(view)
+        view = blp.doc(responses={"202": {"description": "已接受，正在处理", "links": BATCH_LINKS,
+                                          "content": {"application/json": {"schema": BatchSchema}}}})(view)
         view = documented(blp, 400, 401, 403, 413, 415, 422, 429)(view)
         blp.add_url_rule(f"/batches/{kind.id}", endpoint=f"create-{kind.id}-batch", view_func=view, methods=["POST"])
 
@@ -182,6 +191,7 @@ class Batch(MethodView):
     """One batch."""
 
     @require("read")
+    @blp.doc(operationId="get-batch")
     @blp.response(200, BatchSchema)
     @documented(blp, 401, 403, 404, 429)
     def get(self, batch_id: str):
@@ -194,6 +204,7 @@ class BatchArchive(MethodView):
     """A finished batch's documents."""
 
     @require("read")
+    @blp.doc(operationId="get-batch-archive")
     @blp.doc(responses={"200": {"description": "文书压缩包（按行顺序，文件名按各种文书的命名规则）", "content": {ZIP: FILE}}})
     @documented(blp, 401, 403, 404, 409, 429)
     def get(self, batch_id: str):
@@ -231,6 +242,7 @@ class BatchReport(MethodView):
     """A finished batch's error report."""
 
     @require("read")
+    @blp.doc(operationId="get-batch-report")
     @blp.doc(responses={"200": {"description": "错误报告（未生成的行，错误单元格标红并附批注；另列提示）", "content": {XLSX: FILE}}})
     @documented(blp, 401, 403, 404, 409, 429)
     def get(self, batch_id: str):

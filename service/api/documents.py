@@ -173,6 +173,13 @@ def create(kind_id: str):
     return deliver(record, made.content, wanted, 200 if made.replayed else 201, headers)
 
 
+# What a client (or a stateful test) can do next with a document just made: its record and its file.
+RECORD_LINKS = {
+    name: {"operationId": operation, "parameters": {"document_id": "$response.header.X-Docgen-Document-Id"}}
+    for name, operation in (("record", "get-document"), ("file", "get-document-file"))
+}
+
+
 def _register_create_routes(catalog: Catalog) -> None:
     """One documented POST route per kind, its request body the kind's schema."""
     for kind in catalog:
@@ -184,7 +191,7 @@ def _register_create_routes(catalog: Catalog) -> None:
             parameters=[FORMAT_PARAMETER],
             requestBody={"required": True, "content": {"application/json": {"schema": kind.module.Schema}}},
             responses={
-                "201": {"description": "已生成并记录", "content": {DOCX: FILE, PDF: FILE}},
+                "201": {"description": "已生成并记录", "content": {DOCX: FILE, PDF: FILE}, "links": RECORD_LINKS},
                 "200": {"description": "同一 Idempotency-Key 的重复请求：返回原文书", "content": {DOCX: FILE, PDF: FILE}},
             },
         )(view)
@@ -254,6 +261,7 @@ class Document(MethodView):
     provide_automatic_options = False
 
     @require("read")
+    @blp.doc(operationId="get-document")
     @blp.response(200, DocumentSchema)
     @documented(blp, 401, 403, 404, 429)
     def get(self, document_id: str):
@@ -268,7 +276,8 @@ class DocumentFile(MethodView):
     provide_automatic_options = False
 
     @require("read")
-    @blp.doc(parameters=[FORMAT_PARAMETER], responses={"200": {"description": "文书文件", "content": {DOCX: FILE, PDF: FILE}}})
+    @blp.doc(operationId="get-document-file", parameters=[FORMAT_PARAMETER],
+             responses={"200": {"description": "文书文件", "content": {DOCX: FILE, PDF: FILE}}})
     @documented(blp, 400, 401, 403, 404, 429, 503)
     def get(self, document_id: str):
         """Download a generated document again, as .docx or PDF."""
