@@ -25,12 +25,14 @@ from ..catalog import Catalog
 from ..documents import services
 from ..store import batches as store
 from ..store.batches import Work
+from ..store.db import writing
 from .auth import caller, require
 from ..renditions import of_batch, renditions
 from .documents import FILE, PDF, XLSX, ZIP, download, json_body
 from .kinds import kind_or_404
-from .problems import documented
+from .problems import documented, unavailable
 
+NOT_QUEUED = {"message": "任务队列暂时不可用，这批文书没有开始生成；请稍后重新提交"}
 blp = Blueprint("batches", __name__, url_prefix="/api/v1", description="批量生成：Excel 表格或 JSON 数组")
 
 
@@ -70,7 +72,15 @@ def create(kind_id: str):
         batch = jobs.create(queue.batching(current_app), kind, source, content, caller(), webhook_url)
     except jobs.BatchInputError as error:
         abort(422, message=error.message)
-    queue.queue(current_app).enqueue(Work("prepare", batch.id))
+    try:
+        queue.queue(current_app).enqueue(Work("prepare", batch.id))
+    except Exception as error:
+        if unavailable(error) is None:
+            raise
+        # Ended now, so that sending the request again (as the 503 asks) cannot make the rows twice.
+        with writing(services().sessions) as session:
+            store.end_batch(session, batch.id, "failed", [NOT_QUEUED])
+        raise
     with services().sessions() as session:
         body = described(store.get_batch(session, batch.id))
     return body, 202, {"Location": body["links"]["self"]}
@@ -153,7 +163,7 @@ def _register_create_routes(catalog: Catalog) -> None:
         view = blp.response(202, BatchSchema, description="已接受，正在处理")(view)
         view = blp.doc(responses={"202": {"description": "已接受，正在处理", "links": BATCH_LINKS,
                                           "content": {"application/json": {"schema": BatchSchema}}}})(view)
-        view = documented(blp, 400, 401, 403, 413, 415, 422, 429)(view)
+        view = documented(blp, 400, 401, 403, 413, 415, 422, 429, 503)(view)
         blp.add_url_rule(f"/batches/{kind.id}", endpoint=f"create-{kind.id}-batch", view_func=view, methods=["POST"])
 
 

@@ -194,3 +194,21 @@ def test_a_redis_outage_mid_batch_resumes_with_no_row_lost_or_doubled(tmp_path, 
     assert sorted(serials) == list(range(1, BATCH_ROWS + 1))
     print(f"Redis outage mid-batch: {progress['done']} of {BATCH_ROWS} rows made when Redis was killed; "
           f"done {took:.1f} s later, {len(serials)} documents, serials 1–{BATCH_ROWS} once each")
+
+
+def test_a_batch_sent_while_redis_is_down_is_a_503_and_can_simply_be_sent_again(tmp_path, redis):
+    """The queue away when a batch arrives: 503 with Retry-After, the batch recorded as failed (never started
+    later behind the caller's back); sent again once Redis is back, it is made once."""
+    rows = certificates(30, number=None)
+    reaping = {"DOCGEN_BATCH_GRACE_SECONDS": "1", "DOCGEN_BATCH_REAP_SECONDS": "0.5"}  # lost work re-sent at once
+    with Docgen(tmp_path / "instance", DOCGEN_QUEUE_URL=redis.url, **reaping) as server:
+        redis.stop()
+        status, headers = post(server.port, "/api/v1/batches/certificate", rows)
+        assert status == 503 and int(headers["Retry-After"]) > 0, headers["body"]
+        redis.start()
+        status, headers = post(server.port, "/api/v1/batches/certificate", rows)
+        assert status == 202
+        batch = json.loads(headers["body"])
+        wait_until(lambda: json.loads(get(server.port, batch["links"]["self"])[1])["state"] == "done", "the batch's end")
+        time.sleep(3)  # a refused batch that the reaper started behind the caller's back would show by now
+        assert json.loads(get(server.port, "/api/v1/documents?kind=certificate")[1])["total"] == len(rows)
