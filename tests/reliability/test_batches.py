@@ -35,6 +35,7 @@ def hostile_rows(kind_id: str) -> list:
         [1, 2],
         {**data, "nested": {"a": {"b": [1, {"d.e": "f"}]}}},
         {key: {"a.b": "c"} for key in data},
+        {**data, "\x0f键\x01": "\x02\x1f"},
         data,
     ]
 
