@@ -617,12 +617,12 @@ def path_text(path: tuple) -> str:
     """Write a path as attendees[3].name; a key is shown at most SHOWN_KEY long, a lone surrogate as \\udXXX."""
     text = ""
     for segment in path:
-        text += f"[{segment}]" if isinstance(segment, int) else f".{_shown(segment)}" if text else _shown(segment)
+        text += f"[{segment}]" if isinstance(segment, int) else f".{shown(segment)}" if text else shown(segment)
     return text
 
 
-def _shown(key: str) -> str:
-    """A key as an error may echo it: bounded, and always encodable (an unknown key is anything the caller sent)."""
+def shown(key: str) -> str:
+    """A key (or another text the caller sent) as an error may echo it: bounded, and always encodable."""
     key = key if len(key) <= SHOWN_KEY else f"{key[:SHOWN_KEY]}…"
     return key.encode("utf-8", "backslashreplace").decode("utf-8")
 

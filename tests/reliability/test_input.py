@@ -70,3 +70,14 @@ def test_unknown_keys_deep_in_the_data_are_shortened_too(client):
     response = post(client, "/api/v1/documents/meeting-minutes", json.dumps(data))
     assert response.status_code == 422
     assert response.get_json()["errors"][0]["path"] == "attendees[0]." + "x" * SHOWN_KEY + "…"
+
+
+@pytest.mark.parametrize(("path", "body"), [
+    ("/api/v1/batches/certificate", {"documents": [example("certificate")], "webhook": f"https://{'h' * 1_000_000}.example/"}),
+    (f"/api/v1/documents/{'k' * 3000}", {}),
+])
+def test_other_echoed_input_is_shortened(batch_app, path, body):
+    """A webhook's host or an unknown kind is named by its first characters only."""
+    response = batch_app.test_client().post(path, json=body)
+    assert response.status_code in (404, 422)
+    assert len(response.data) < 2_000
