@@ -106,6 +106,10 @@ BREAKS = r"\n\r"
 SPACES = r"\t \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 VISIBLE = f"[^{UNSAVABLE}{BREAKS}{SPACES}]"
 BAD_XML_CHARS = re.compile(f"[{UNSAVABLE}{SURROGATES}]")
+LONE_SURROGATE = re.compile(f"[{SURROGATES}]")
+# An error lists at most MAX_ERRORS problems (and counts the rest); it shows a key at most SHOWN_KEY long.
+MAX_ERRORS = 100
+SHOWN_KEY = 40
 
 
 def xml_chars(value: str) -> None:
@@ -139,7 +143,9 @@ def phone(value: str) -> None:
 
 
 # Series (机关代字), year and serial; plain groups, as JSON Schema's regex dialect spells named ones otherwise.
-NUMBER_SHAPE = f"([^{UNSAVABLE}{BREAKS}{SPACES}〔〕]+)〔([0-9]{{4}})〕([1-9][0-9]{{0,5}})号"
+SERIES_SHAPE = f"[^{UNSAVABLE}{BREAKS}{SPACES}〔〕]+"
+NUMBER_SHAPE = f"({SERIES_SHAPE})〔([0-9]{{4}})〕([1-9][0-9]{{0,5}})号"
+SERIES_PATTERN = re.compile(f"[^{UNSAVABLE}{SURROGATES}{BREAKS}{SPACES}〔〕]{{1,{NAME_LENGTH}}}")
 NUMBER_PATTERN = re.compile(NUMBER_SHAPE)
 NUMBER_MISTAKES = (
     (re.compile(r".*〕\s*第"), "序号前不加“第”"),
@@ -148,6 +154,12 @@ NUMBER_MISTAKES = (
     (re.compile(r".*〕0"), "序号不编虚位，不加前导0（写“3号”，不写“03号”）"),
     (re.compile(r".*(?<!号)$"), "应以“号”结尾"),
 )
+
+
+def series_name(value: str) -> None:
+    """Check a series (机关代字) given on its own, e.g. to adopt a counter: as it may stand in a number."""
+    if not SERIES_PATTERN.fullmatch(value):
+        raise ValidationError(f"机关代字应为1–{NAME_LENGTH}个字，不含空白、控制字符和六角括号〔〕，{NUMBER_EXAMPLE}中的“{PROFILE.organisation.code}”")
 
 
 def doc_number(value: str) -> None:
@@ -615,15 +627,48 @@ def _sort_key(schema: Schema, path: tuple) -> list[tuple[int, str]]:
 
 
 def path_text(path: tuple) -> str:
-    """Write a path as attendees[3].name."""
+    """Write a path as attendees[3].name; a key is shown at most SHOWN_KEY long, a lone surrogate as \\udXXX."""
     text = ""
     for segment in path:
-        text += f"[{segment}]" if isinstance(segment, int) else f".{segment}" if text else segment
+        text += f"[{segment}]" if isinstance(segment, int) else f".{shown(segment)}" if text else shown(segment)
     return text
 
 
+def shown(key: str) -> str:
+    """A key (or another text the caller sent) as an error may echo it: bounded, and always encodable."""
+    key = key if len(key) <= SHOWN_KEY else f"{key[:SHOWN_KEY]}…"
+    return key.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def capped(errors: list[dict]) -> list[dict]:
+    """The first MAX_ERRORS errors, and a count of the rest: a bad request never gets a much larger answer."""
+    if len(errors) <= MAX_ERRORS:
+        return errors
+    return [*errors[:MAX_ERRORS], {"path": "", "message": f"另有{len(errors) - MAX_ERRORS}处错误未列出，请先改正以上各处"}]
+
+
+def surrogate_errors(value: Any) -> list[dict]:
+    """Every key and text in JSON data holding a lone surrogate (no UTF-8 can hold one), with its path, in order."""
+    errors, todo = [], [((), value)]
+    while todo:  # not recursive: data nested as deep as the JSON parser allows is walked too
+        path, node = todo.pop()
+        if path and isinstance(path[-1], str) and LONE_SURROGATE.search(path[-1]):
+            errors.append({"path": path_text(path), "message": _surrogate_message("字段名", path[-1])})
+        if isinstance(node, str) and LONE_SURROGATE.search(node):
+            errors.append({"path": path_text(path), "message": _surrogate_message("", node)})
+        elif isinstance(node, (dict, list)):
+            children = node.items() if isinstance(node, dict) else enumerate(node)
+            todo.extend(reversed([((*path, key), child) for key, child in children]))
+    return errors
+
+
+def _surrogate_message(what: str, text: str) -> str:
+    """Why a text with a lone surrogate is refused, naming the character."""
+    return f"{what}含有无效的Unicode字符 U+{ord(LONE_SURROGATE.search(text).group()):04X}（孤立的代理项），请删除后重试"
+
+
 def validate(schema: Schema | type[Schema], payload: Any) -> tuple[dict | None, list[dict]]:
-    """Load ``payload``; on failure return (None, every error as {"path", "message"}) in form order."""
+    """Load ``payload``; on failure return (None, the errors as {"path", "message"} in form order, capped)."""
     schema = schema() if isinstance(schema, type) else schema
     if not isinstance(payload, dict):
         return None, [{"path": "", "message": "数据应为JSON对象（{…}）"}]
@@ -631,7 +676,7 @@ def validate(schema: Schema | type[Schema], payload: Any) -> tuple[dict | None, 
         return schema.load(payload), []
     except ValidationError as error:
         problems = sorted(_flatten(error.messages, ()), key=lambda pair: _sort_key(schema, pair[0]))
-        return None, [{"path": path_text(path), "message": message} for path, message in problems]
+        return None, capped([{"path": path_text(path), "message": message} for path, message in problems])
 
 
 # ---------------------------------------------------------------- 公文 fields and context

@@ -23,7 +23,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     instance = (config or {}).get("INSTANCE_PATH") or os.environ.get("DOCGEN_INSTANCE_PATH")
     if instance:
         app.instance_path = os.path.abspath(instance)
-    os.makedirs(app.instance_path, exist_ok=True)
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)  # its files hold documents' data and key hashes
     app.config.from_mapping(DEFAULTS)
     app.config.from_mapping(instance_settings(app.instance_path))
     app.config.from_prefixed_env("DOCGEN")

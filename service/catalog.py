@@ -6,6 +6,7 @@ import importlib
 import json
 import pkgutil
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -23,7 +24,12 @@ from . import engine
 from .jsonschema import json_schema
 from .resources import data_dir
 
-UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+|^\.+')
+# Path separators and the characters Windows refuses in a file name.
+UNSAFE_FILENAME = re.compile(r'[/\\:*?"<>|]+')
+# Unicode categories no file name may hold: control and format characters (bidi overrides such
+# as U+202E, which make 奖状.exe.docx show as 奖状xcod.exe; zero-width characters; the BOM),
+# surrogates, and the line and paragraph separators.
+INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 MAX_FILENAME = 120
 
 
@@ -141,7 +147,7 @@ class Kind:
 
     def filename(self, context: dict, extension: str = "docx") -> str:
         """A safe Chinese file name from the kind's pattern, filled from the context."""
-        stem = UNSAFE_FILENAME.sub("", self.module.FILENAME.format(**context)).strip()
+        stem = file_name(self.module.FILENAME.format(**context)).lstrip(".").strip()
         return f"{stem[:MAX_FILENAME] or self.id}.{extension}"
 
 
@@ -175,6 +181,12 @@ class InvalidExample(ValueError):
     """The kind's example does not validate under the profile in use (e.g. it has no 驻外临时党支部)."""
 
     message = "按当前组织配置，示例数据无效（如没有驻外临时党支部或荣誉称号），无法试生成：请先在组织配置中补全。"
+
+
+def file_name(text: str, replacement: str = "") -> str:
+    """`text` fit to name a file: invisible characters dropped, separators and reserved ones replaced."""
+    visible = "".join(char for char in text if unicodedata.category(char) not in INVISIBLE)
+    return UNSAFE_FILENAME.sub(replacement, visible)
 
 
 class UnknownKind(LookupError):

@@ -449,6 +449,18 @@ def numbers_group() -> None:
     """管理发文字号和证书编号。"""
 
 
+def _check_series(series: str) -> None:
+    """Refuse a series (机关代字) that could not stand in a number."""
+    from marshmallow import ValidationError
+
+    from schemas.common import series_name
+
+    try:
+        series_name(series)
+    except ValidationError as error:
+        raise InputError(error.messages[0]) from None
+
+
 @numbers_group.command("set-next")
 @click.argument("series")
 @click.argument("year", type=int)
@@ -459,6 +471,7 @@ def numbers_set_next(series: str, year: int, serial: int) -> None:
     from .documents import services
     from .store import db, numbering
 
+    _check_series(series)
     try:
         with db.writing(services().sessions) as session:
             numbering.set_next_serial(session, series, year, serial)
@@ -478,6 +491,7 @@ def numbers_void(series: str, year: int, serial: int, reason: str) -> None:
     from .documents import services
     from .store import db, numbering
 
+    _check_series(series)
     try:
         with db.writing(services().sessions) as session:
             numbering.void_number(session, series, year, serial, reason)

@@ -47,7 +47,7 @@ def instance_settings(instance_path: str) -> dict:
 
 def _secret_key(path: Path) -> str:
     """Read the instance's secret key, creating it (readable by the owner only) on first start."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

@@ -95,6 +95,7 @@ class Services:
         ]
         pending = records.render_early(self.storage, pending, failures=(EngineError,))
         saved: list = []
+        committed = False
         try:
             with db.writing(self.sessions) as session:
                 saved = records.create_documents(session, self.storage, pending, failures=(EngineError,))
@@ -102,8 +103,9 @@ class Services:
                 outcomes = [Invalid(result.errors) if result.errors else produced(next(made)) for result in checked]
                 if also is not None:
                     also(session, outcomes)
+            committed = True
         finally:
-            records.discard_early(self.storage, pending, saved)
+            records.discard_unused(self.storage, pending, saved, committed)
         return outcomes
 
     def template(self, kind: Kind) -> Template:

@@ -19,11 +19,14 @@ SESSION_KEY = "key_id"
 
 
 def _token() -> str | None:
-    """The key from `Authorization: Bearer …` or `X-API-Key`."""
+    """The key from `Authorization: Bearer …` or `X-API-Key`; None when neither holds one.
+
+    An empty or blank header is no key: it must not pass for one (that would skip the CSRF
+    check while the session cookie authenticates the request).
+    """
     header = request.headers.get("Authorization", "")
-    if header[:7].lower() == "bearer ":
-        return header[7:].strip()
-    return request.headers.get("X-API-Key")
+    token = header[7:] if header[:7].lower() == "bearer " else request.headers.get("X-API-Key", "")
+    return token.strip() or None
 
 
 def keys_configured() -> bool:

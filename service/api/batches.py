@@ -25,12 +25,14 @@ from ..catalog import Catalog
 from ..documents import services
 from ..store import batches as store
 from ..store.batches import Work
+from ..store.db import writing
 from .auth import caller, require
 from ..renditions import of_batch, renditions
-from .documents import FILE, PDF, XLSX, ZIP, ascii_filename, download
+from .documents import FILE, PDF, XLSX, ZIP, ascii_filename, download, json_body
 from .kinds import kind_or_404
-from .problems import documented
+from .problems import documented, unavailable
 
+NOT_QUEUED = {"message": "任务队列暂时不可用，这批文书没有开始生成；请稍后重新提交"}
 blp = Blueprint("batches", __name__, url_prefix="/api/v1", description="批量生成：Excel 表格或 JSON 数组")
 
 
@@ -70,7 +72,15 @@ def create(kind_id: str):
         batch = jobs.create(queue.batching(current_app), kind, source, content, caller(), webhook_url)
     except jobs.BatchInputError as error:
         abort(422, message=error.message)
-    queue.queue(current_app).enqueue(Work("prepare", batch.id))
+    try:
+        queue.queue(current_app).enqueue(Work("prepare", batch.id))
+    except Exception as error:
+        if unavailable(error) is None:
+            raise
+        # Ended now, so that sending the request again (as the 503 asks) cannot make the rows twice.
+        with writing(services().sessions) as session:
+            store.end_batch(session, batch.id, "failed", [NOT_QUEUED])
+        raise
     with services().sessions() as session:
         body = described(store.get_batch(session, batch.id))
     return body, 202, {"Location": body["links"]["self"]}
@@ -104,10 +114,7 @@ def _workbook() -> bytes:
 
 def _documents() -> tuple[list, str | None]:
     """The JSON array of documents, bare or in an envelope, and the envelope's webhook."""
-    try:
-        body = json.loads(request.get_data())
-    except (ValueError, RecursionError):
-        abort(400, message="请求体不是有效的 JSON（或嵌套过深）。")
+    body = json_body()
     webhook_url = None
     if isinstance(body, dict) and set(body) <= {"documents", "webhook"}:
         body, webhook_url = body.get("documents"), body.get("webhook")
@@ -129,6 +136,13 @@ def _webhook(url: str | None) -> str | None:
     return url
 
 
+# What a client (or a stateful test) can do next with a batch just accepted: its progress, zip and report.
+BATCH_LINKS = {
+    name: {"operationId": operation, "parameters": {"batch_id": "$response.body#/id"}}
+    for name, operation in (("progress", "get-batch"), ("archive", "get-batch-archive"), ("report", "get-batch-report"))
+}
+
+
 def _register_create_routes(catalog: Catalog) -> None:
     """One documented POST route per kind: a workbook, or a JSON array of the kind's documents."""
     webhook_param = {"in": "query", "name": "webhook", "required": False, "schema": {"type": "string", "format": "uri"},
@@ -147,7 +161,9 @@ def _register_create_routes(catalog: Catalog) -> None:
         }}
         view = blp.doc(operationId=f"create-{kind.id}-batch", requestBody=body, parameters=[webhook_param])(view)
         view = blp.response(202, BatchSchema, description="已接受，正在处理")(view)
-        view = documented(blp, 400, 401, 403, 413, 415, 422, 429)(view)
+        view = blp.doc(responses={"202": {"description": "已接受，正在处理", "links": BATCH_LINKS,
+                                          "content": {"application/json": {"schema": BatchSchema}}}})(view)
+        view = documented(blp, 400, 401, 403, 413, 415, 422, 429, 503)(view)
         blp.add_url_rule(f"/batches/{kind.id}", endpoint=f"create-{kind.id}-batch", view_func=view, methods=["POST"])
 
 
@@ -156,9 +172,10 @@ _register_create_routes(Catalog())
 
 @blp.route("/batches/<kind_id>", methods=["POST"])
 @blp.doc(operationId="create-unknown-kind-batch", summary="未知种类（返回 404）")
-@documented(blp, 404)
+@documented(blp, 401, 403, 404)
+@require("render")
 def create_unknown(kind_id: str):
-    """Any other kind id: 404 with a Chinese problem."""
+    """Any other kind id: 404 with a Chinese problem (to callers who may render: the others learn nothing)."""
     kind_or_404(kind_id)
 
 
@@ -184,6 +201,7 @@ class Batch(MethodView):
     """One batch."""
 
     @require("read")
+    @blp.doc(operationId="get-batch")
     @blp.response(200, BatchSchema)
     @documented(blp, 401, 403, 404, 429)
     def get(self, batch_id: str):
@@ -196,6 +214,7 @@ class BatchArchive(MethodView):
     """A finished batch's documents."""
 
     @require("read")
+    @blp.doc(operationId="get-batch-archive")
     @blp.doc(responses={"200": {"description": "文书压缩包（按行顺序，文件名按各种文书的命名规则）", "content": {ZIP: FILE}}})
     @documented(blp, 401, 403, 404, 409, 429)
     def get(self, batch_id: str):
@@ -234,6 +253,7 @@ class BatchReport(MethodView):
     """A finished batch's error report."""
 
     @require("read")
+    @blp.doc(operationId="get-batch-report")
     @blp.doc(responses={"200": {"description": "错误报告（未生成的行，错误单元格标红并附批注；另列提示）", "content": {XLSX: FILE}}})
     @documented(blp, 401, 403, 404, 409, 429)
     def get(self, batch_id: str):

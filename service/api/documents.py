@@ -14,7 +14,7 @@ from flask import Response, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from schemas.common import Range
+from schemas.common import Range, capped, surrogate_errors
 
 from .. import pdf
 from ..catalog import Catalog, Kind
@@ -148,14 +148,19 @@ def record_filename(kind: Kind, data: dict, number: str | None, extension: str) 
     return ascii_filename(kind.id, kind.date(data), serial, extension=extension)
 
 
-def _json_body() -> object:
-    """The request's JSON body; 415 for other content types, 400 for malformed JSON."""
+def json_body() -> object:
+    """The request's JSON body; 415 for other content types, 400 for malformed JSON, 422 naming each
+    key or text with a lone surrogate (JSON can spell one, \\ud800, but nothing can store it)."""
     if not request.is_json:
         abort(415, message="请求体必须是 JSON（Content-Type: application/json）。")
     try:
-        return json.loads(request.get_data())
+        body = json.loads(request.get_data())
     except (ValueError, RecursionError):
         abort(400, message="请求体不是有效的 JSON（或嵌套过深）。")
+    errors = surrogate_errors(body)
+    if errors:
+        abort(422, message="提交的数据含有无效的 Unicode 字符，请按提示修改。", errors=capped(errors))
+    return body
 
 
 def _idempotency_key() -> str | None:
@@ -201,7 +206,7 @@ def create(kind_id: str):
     with ?preview=true only validate and render."""
     kind = kind_or_404(kind_id)
     wanted = wanted_format()
-    payload = _json_body()
+    payload = json_body()
     if _preview_wanted():
         return _preview(kind, payload, wanted)
     try:
@@ -247,6 +252,11 @@ def _preview(kind: Kind, payload: object, wanted: str) -> Response:
         content = converted(lambda converter: converter.converter().convert(rendered.content), headers)
         filename = filename.rsplit(".", 1)[0] + ".pdf"
     return download(content, filename, ascii_filename("preview", kind.id, extension=wanted), 200, headers)
+# What a client (or a stateful test) can do next with a document just made: its record and its file.
+RECORD_LINKS = {
+    name: {"operationId": operation, "parameters": {"document_id": "$response.header.X-Docgen-Document-Id"}}
+    for name, operation in (("record", "get-document"), ("file", "get-document-file"))
+}
 
 
 def _register_create_routes(catalog: Catalog) -> None:
@@ -260,7 +270,8 @@ def _register_create_routes(catalog: Catalog) -> None:
             parameters=[FORMAT_PARAMETER, PREVIEW_PARAMETER],
             requestBody={"required": True, "content": {"application/json": {"schema": kind.module.Schema}}},
             responses={
-                "201": {"description": "已生成并记录", "content": {DOCX: FILE, PDF: FILE}, "headers": MADE_HEADERS},
+                "201": {"description": "已生成并记录", "content": {DOCX: FILE, PDF: FILE}, "headers": MADE_HEADERS,
+                        "links": RECORD_LINKS},
                 "200": {
                     "description": "同一 Idempotency-Key 的重复请求：返回原文书（头同 201）；或 preview=true 的预览"
                                    "（带 X-Docgen-Preview，不编号、不记录，没有 Location 等记录的头）",
@@ -281,14 +292,15 @@ def _register_create_routes(catalog: Catalog) -> None:
 _register_create_routes(Catalog())
 
 
+@require("render")
 def create_unknown(kind_id: str):
-    """Any other kind id: 404 with a Chinese problem."""
+    """Any other kind id: 404 with a Chinese problem (to callers who may render: the others learn nothing)."""
     kind_or_404(kind_id)
 
 
 create_unknown.provide_automatic_options = False
 blp.route("/<kind_id>", methods=["POST"])(
-    blp.doc(operationId="create-unknown-kind", summary="未知种类（返回 404）")(documented(blp, 404)(create_unknown))
+    blp.doc(operationId="create-unknown-kind", summary="未知种类（返回 404）")(documented(blp, 401, 403, 404)(create_unknown))
 )
 
 
@@ -339,6 +351,7 @@ class Document(MethodView):
     provide_automatic_options = False
 
     @require("read")
+    @blp.doc(operationId="get-document")
     @blp.response(200, DocumentSchema)
     @documented(blp, 401, 403, 404, 429)
     def get(self, document_id: str):
@@ -353,7 +366,7 @@ class DocumentFile(MethodView):
     provide_automatic_options = False
 
     @require("read")
-    @blp.doc(parameters=[FORMAT_PARAMETER],
+    @blp.doc(operationId="get-document-file", parameters=[FORMAT_PARAMETER],
              responses={"200": {"description": "文书文件", "content": {DOCX: FILE, PDF: FILE}, "headers": FILE_HEADERS}})
     @documented(blp, 400, 401, 403, 404, 429, 503)
     def get(self, document_id: str):

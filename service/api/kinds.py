@@ -6,6 +6,8 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
+from schemas.common import shown
+
 from ..catalog import UnknownKind
 from ..documents import services
 from .problems import documented
@@ -35,7 +37,7 @@ def kind_or_404(kind_id: str):
     try:
         return services().catalog.get(kind_id)
     except UnknownKind:
-        abort(404, message=f"没有“{kind_id}”这种文书。")
+        abort(404, message=f"没有“{shown(kind_id)}”这种文书。")
 
 
 def describe(kind) -> dict:

@@ -6,6 +6,8 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
+from schemas.common import series_name
+
 from ..documents import services
 from ..store import db, numbering
 from ..store.errors import CounterConflict, NumberTaken
@@ -41,6 +43,15 @@ class VoidedSchema(ma.Schema):
 YEAR = "<int(min=2000,max=2099):year>"
 
 
+def checked_series(series: str) -> str:
+    """The series of the URL, if it could stand in a number; else a 422 naming it."""
+    try:
+        series_name(series)
+    except ma.ValidationError as error:
+        abort(422, message="机关代字无效。", errors=[{"path": "series", "message": error.messages[0]}])
+    return series
+
+
 @blp.route(f"/<string(maxlength=100):series>/{YEAR}/next")
 class Counter(MethodView):
     """A series' counter for one year."""
@@ -53,6 +64,7 @@ class Counter(MethodView):
     @documented(blp, 401, 403, 409, 422, 429)
     def put(self, args: dict, series: str, year: int):
         """Set the next serial of a series and year (adopting the service mid-year)."""
+        series = checked_series(series)
         try:
             with db.writing(services().sessions) as session:
                 numbering.set_next_serial(session, series, year, args["next_serial"])
@@ -72,6 +84,7 @@ class Void(MethodView):
     @documented(blp, 401, 403, 409, 422, 429)
     def post(self, args: dict, series: str, year: int, serial: int):
         """Void a number for good: it stays recorded and is never issued again."""
+        series = checked_series(series)
         try:
             with db.writing(services().sessions) as session:
                 return numbering.void_number(session, series, year, serial, args["reason"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 from http import HTTPStatus
 
@@ -12,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+RETRY_AFTER = 5  # seconds, for a database or queue that is restarting, or a disk being freed
 TITLES = {
     400: "请求无效",
     401: "未认证：请提供有效的 API 密钥",
@@ -19,6 +21,7 @@ TITLES = {
     404: "未找到",
     405: "不支持该请求方法",
     406: "无法提供所请求的格式",
+    408: "请求超时：请求体发送过慢",
     409: "冲突",
     413: "请求体过大",
     415: "不支持的内容类型：请发送 application/json",
@@ -93,8 +96,32 @@ def _webargs_errors(messages: dict) -> list[dict]:
 
 
 def from_unexpected(error: Exception) -> Response:
-    """Log an unexpected failure and answer 500 without any internals."""
+    """Log an unexpected failure and answer 500 without any internals; 503 when a resource is away."""
     if isinstance(error, HTTPException):
         return from_http_exception(error)
+    away = unavailable(error)
+    if away:
+        log.warning("unavailable: %s: %s", type(error).__name__, error)
+        return problem(503, away, {"Retry-After": str(RETRY_AFTER)})
     log.exception("unhandled error")
     return problem(500, "请求处理失败，已记录错误；请稍后重试或联系管理员。")
+
+
+def unavailable(error: Exception) -> str | None:
+    """Why the request failed for a while only (the database or the queue away, the disk full), in Chinese; else None.
+
+    Nothing half done stays behind such a failure: the write transaction is rolled back and the
+    files stored for it are removed, so the request can simply be sent again.
+    """
+    from redis.exceptions import ConnectionError as RedisDown, TimeoutError as RedisSlow
+    from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, TimeoutError as PoolTimeout
+
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "存储空间不足，文书未保存；请稍后重试或联系管理员。"
+    if isinstance(error, OperationalError) and "full" in str(error.orig):
+        return "数据库所在磁盘已满，文书未保存；请稍后重试或联系管理员。"
+    if isinstance(error, (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)):
+        return "数据库暂时不可用，请稍后重试。"
+    if isinstance(error, (RedisDown, RedisSlow)):
+        return "任务队列暂时不可用，请稍后重试。"
+    return None

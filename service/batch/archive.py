@@ -8,17 +8,16 @@ Every entry sets zip flag bit 11 (names are UTF-8). Files are stored, not compre
 
 from __future__ import annotations
 
-import re
 import zipfile
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from ..catalog import file_name
 from ..documents import Services
 from ..store import batches as store, packs
 from ..store.files import Storage
 
 UTF8_NAMES = 0x800
-UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 FIXED_TIME = (2026, 1, 1, 0, 0, 0)
 
 
@@ -49,8 +48,8 @@ class _Pipe:
 
 
 def safe_name(name: str) -> str:
-    """A file name with no path, no control characters and no leading dots."""
-    return UNSAFE.sub("_", name).lstrip(". ") or "文书.docx"
+    """A file name with no path, no invisible characters and no leading dots (whatever a stored record holds)."""
+    return file_name(name, "_").lstrip(". ") or "文书.docx"
 
 
 class Writer:

@@ -19,6 +19,9 @@ from openpyxl.utils.datetime import from_excel
 from .layout import Column
 
 GUARDED = ("=", "+", "-", "@", "\t", "\r")
+# The control characters a worksheet cell cannot hold (openpyxl refuses them); an error report may
+# still have to show them: in a JSON batch's keys, or in its rows' values.
+UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 TEXT_FORMAT = "@"
@@ -48,7 +51,8 @@ class Raw:
 
 
 def guard(text: str) -> str:
-    """Prefix ' to text a spreadsheet could take for a formula."""
+    """Prefix ' to text a spreadsheet could take for a formula; write a character no cell can hold as \\xNN."""
+    text = UNWRITABLE.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
     return f"'{text}" if text.startswith(GUARDED) else text
 
 

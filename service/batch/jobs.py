@@ -36,6 +36,7 @@ FORMATS = ("docx",)
 STATE_TEXT = {"preparing": "正在读取", "running": "正在生成", "finishing": "正在汇总", "done": "已完成", "failed": "失败"}
 Enqueue = Callable[[Work], None]
 GAVE_UP = {"path": "", "message": "系统多次尝试仍未能生成这一行，请稍后重新上传这一行"}
+SUMMING_FAILED = {"message": "系统多次尝试仍未能汇总这批文书（生成错误报告失败），请联系管理员查看日志"}
 
 
 @dataclass(frozen=True)
@@ -301,6 +302,10 @@ def finish(batching: Batching, batch_id: str, enqueue: Enqueue) -> None:
     with writing(services.sessions) as session:
         batch = store.claim_step(session, batch_id, "finish", settings.lease)
     if batch is None:
+        return
+    if batch.state == "finishing" and batch.attempts > settings.max_attempts:
+        with writing(services.sessions) as session:
+            store.end_batch(session, batch_id, "failed", [SUMMING_FAILED])
         return
     if batch.state == "finishing":
         services.storage.put(report_key(batch_id), report.build(services, batch))

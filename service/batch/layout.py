@@ -118,7 +118,8 @@ class Layout:
         sheet = next((sheet for sheet in self.subsheets if sheet.key == segments[0]), None)
         if sheet is None:
             column = next((c for c in self.main_columns if c.key == segments[0]), None)
-            return " ".join([column.header if column else segments[0], *(_ordinal("", s) for s in segments[1:])])
+            return " ".join([column.header if column else segments[0],
+                             *(_ordinal("", s) if s.startswith("[") else s for s in segments[1:])])
         words, level = [sheet.name], sheet.root
         for segment in segments[1:]:
             if segment.startswith("["):

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from flask import Flask
 
 from ..store.batches import Work
+from ..store.db import private_file
 from . import jobs
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def make_huey(app: Flask) -> Huey:
 
     url, name = app.config.get("QUEUE_URL"), app.config["QUEUE_NAME"]
     if not url:
-        return SqliteHuey(name, filename=os.path.join(app.instance_path, "queue.sqlite3"), results=False)
+        return SqliteHuey(name, filename=private_file(os.path.join(app.instance_path, "queue.sqlite3")), results=False)
     if url.startswith(("redis://", "rediss://", "unix://")):
         return RedisHuey(name, url=url, results=False)
     if url == "immediate:":

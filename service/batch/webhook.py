@@ -15,6 +15,8 @@ import urllib.request
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from schemas.common import shown
+
 if TYPE_CHECKING:
     from .jobs import Settings
 
@@ -47,7 +49,7 @@ def problem(url: str, hosts: tuple[str, ...]) -> str | None:
     if parts.username or parts.password:
         return "回调地址不能包含用户名或密码"
     if not any(_matches(entry, parts.hostname, port) for entry in hosts):
-        return f"回调地址的主机“{parts.hostname}”不在允许列表（DOCGEN_WEBHOOK_HOSTS）中"
+        return f"回调地址的主机“{shown(parts.hostname)}”不在允许列表（DOCGEN_WEBHOOK_HOSTS）中"
     return None
 
 

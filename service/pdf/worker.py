@@ -38,6 +38,7 @@ class Worker:
         self.home, self.env, self.timeout = home, env, timeout
         self.office: subprocess.Popen | None = None
         self.bridge: subprocess.Popen | None = None
+        self._office_exit: int | None = None  # a pidfd: readable once the office has exited
         self.conversions = 0
         self._buffer = b""
 
@@ -69,6 +70,7 @@ class Worker:
                 [SYSTEM_PYTHON, "-I", str(BRIDGE), pipe, str(self.office.pid), str(START_TIMEOUT)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, bufsize=0, start_new_session=True,
             )
+        self._office_exit = os.pidfd_open(self.office.pid)
         self._buffer, self.conversions = b"", 0
         self._exchange(None, START_TIMEOUT)
 
@@ -110,7 +112,9 @@ class Worker:
         if self.bridge:
             for stream in (self.bridge.stdin, self.bridge.stdout):
                 stream.close()
-        self.office = self.bridge = None
+        if self._office_exit is not None:
+            os.close(self._office_exit)
+        self.office = self.bridge = self._office_exit = None
 
     def _create_profile(self, profile: Path) -> None:
         """Create the office's profile in a run of its own (a first start would exit to restart)."""
@@ -132,12 +136,19 @@ class Worker:
             raise WorkerFailed(str(error) or type(error).__name__) from None
 
     def _receive(self, deadline: float) -> dict:
-        """The next JSON line from the bridge, waiting until `deadline` at most."""
+        """The next JSON line from the bridge, waiting until `deadline` at most, or until the office exits.
+
+        A killed office fails its conversion at once: its bridge may wait on the lost UNO call
+        until the timeout, so the office's own exit is watched too.
+        """
         fd = self.bridge.stdout.fileno()
         while b"\n" not in self._buffer:
             remaining = deadline - time.monotonic()
-            if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            ready = select.select([fd, self._office_exit], [], [], remaining)[0] if remaining > 0 else []
+            if not ready:
                 raise WorkerFailed("no answer in time: killed")
+            if fd not in ready:
+                raise WorkerFailed(f"LibreOffice exited (status {self.office.wait()}); see {self.home / 'converter.log'}")
             chunk = os.read(fd, 4096)
             if not chunk:
                 raise WorkerFailed(f"converter exited; see {self.home / 'converter.log'}")

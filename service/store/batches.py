@@ -132,7 +132,7 @@ def _finish_if_done(session: Session, batch_id: str) -> bool:
     open_chunks = select(func.count()).select_from(BatchChunk).where(BatchChunk.batch_id == batch_id, BatchChunk.done.is_(False))
     if session.scalar(select(Batch.state).where(Batch.id == batch_id)) != "running" or session.scalar(open_chunks):
         return False
-    session.execute(update(Batch).where(Batch.id == batch_id).values(state="finishing", enqueued_at=utcnow()))
+    session.execute(update(Batch).where(Batch.id == batch_id).values(state="finishing", enqueued_at=utcnow(), attempts=0))
     return True
 
 

@@ -57,11 +57,28 @@ class WriterLock:
 _WRITER_LOCKS: weakref.WeakKeyDictionary[Engine, WriterLock] = weakref.WeakKeyDictionary()
 
 
+def private_file(path: str) -> str:
+    """Create the file at `path`, if missing, readable and writable by this user only; return `path`.
+
+    SQLite gives a database's -wal and -shm files the mode of the database file, so a database
+    created here keeps documents' data and key hashes from the machine's other users.
+    """
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    return path
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine for `url`; SQLite files get WAL, a busy timeout and explicit BEGINs."""
+    """Create an engine for `url`; SQLite files get WAL, a busy timeout, explicit BEGINs and mode 0600.
+
+    Server databases check a pooled connection before each use, so that after a restart of the
+    server the next request gets a fresh one instead of an error.
+    """
+    if not url.startswith("sqlite"):
+        kwargs.setdefault("pool_pre_ping", True)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         if engine.url.database and engine.url.database != ":memory:":
+            private_file(engine.url.database)
             _WRITER_LOCKS[engine] = WriterLock(f"{engine.url.database}.writer-lock")
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)

@@ -119,7 +119,7 @@ def render_early(storage: Storage, pending: Sequence[Pending], failures: tuple[t
     the next serial of a series must be rendered inside the transaction that allocates it.
     Done early, the work holds no lock, so several processes can do it at once. A render error of
     the types in `failures` becomes the item's outcome. Files of items that turn out to be replays
-    or to carry a taken number are removed by discard_early() after the transaction.
+    or to carry a taken number are removed by discard_unused() after the transaction.
     """
     early: dict[int, Saved | Exception] = {}
     for position, item in enumerate(pending):
@@ -129,11 +129,13 @@ def render_early(storage: Storage, pending: Sequence[Pending], failures: tuple[t
     return [replace(item, early=early.get(position)) for position, item in enumerate(pending)]
 
 
-def discard_early(storage: Storage, pending: Sequence[Pending], outcomes: Sequence[Saved | Exception]) -> None:
-    """Delete the files rendered early that no new document uses (replays, taken numbers, a failed transaction)."""
-    used = {outcome.document.file_key for outcome in outcomes if isinstance(outcome, Saved) and not outcome.replayed}
+def discard_unused(storage: Storage, pending: Sequence[Pending], outcomes: Sequence[Saved | Exception],
+                   committed: bool) -> None:
+    """Delete the files stored for `pending` that no committed document uses: those rendered early for
+    replays or taken numbers and, when the transaction failed (the database away, the disk full), all."""
+    made = {outcome.document.file_key for outcome in outcomes if isinstance(outcome, Saved) and not outcome.replayed}
     early = {item.early.document.file_key for item in pending if isinstance(item.early, Saved)}
-    for key in early - used:
+    for key in (early | made) - (made if committed else set()):
         storage.delete(key)
 
 

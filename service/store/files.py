@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 SEGMENT = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
 MAX_KEY_LENGTH = 512
+PRIVATE_FOLDER = 0o700  # the stored documents are for the service's user only
 
 
 class Storage(Protocol):
@@ -59,7 +60,7 @@ class LocalStorage:
     def __init__(self, root: str | os.PathLike[str]) -> None:
         """Use `root` (created if missing) as the base directory."""
         self.root = Path(root).resolve()
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.root.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
 
     def _path(self, key: str) -> Path:
         """The file for `key`, refusing keys (or symlinks) that lead outside the root."""
@@ -71,8 +72,8 @@ class LocalStorage:
     def put(self, key: str, data: bytes) -> None:
         """Write `data` to a temporary file beside the target, flush it to disk, then rename."""
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")  # never a valid key
+        self._folder(path.parent)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")  # never a valid key, and mode 0600
         try:
             with os.fdopen(fd, "wb") as file:
                 file.write(data)
@@ -82,6 +83,12 @@ class LocalStorage:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+    def _folder(self, folder: Path) -> None:
+        """Create `folder` and its missing parents under the root, for this user only (as mkdir's parents are not)."""
+        if folder != self.root and not folder.is_dir():
+            self._folder(folder.parent)
+            folder.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
 
     def get(self, key: str) -> bytes:
         """Return the file's bytes; FileNotFoundError if missing."""

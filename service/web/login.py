@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 
@@ -10,6 +12,8 @@ from ..documents import services
 from ..store import keys
 from .security import csrf, page_headers
 
+# A path of this site: one slash, then no slash at once, and no control character, space or backslash.
+LOCAL_PATH = re.compile(r"/(?![/\\])[^\x00-\x20\x7f\\]*")
 bp = Blueprint("login", __name__, template_folder="templates")
 bp.after_request(page_headers)
 
@@ -46,9 +50,14 @@ def _page(error: str = "", status: int = 200) -> tuple[str, int]:
 
 
 def _next_page() -> str:
-    """Where to go after signing in: a path on this site only, else the home page."""
+    """Where to go after signing in: a path on this site only, else the home page.
+
+    Browsers drop tabs and line breaks from a Location and read a backslash as a slash, so
+    `/\t/evil.example/` would lead to //evil.example/: a target holding any control character,
+    space or backslash is refused, as is one that does not start with a single slash.
+    """
     target = request.values.get("next", "")
-    if target.startswith("/") and not target.startswith(("//", "/\\")):
+    if LOCAL_PATH.fullmatch(target):
         return target
     return url_for("web.index")
 

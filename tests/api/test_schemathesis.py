@@ -24,8 +24,9 @@ schema = schemathesis.openapi.from_wsgi("/openapi.json", app)
 # - allow_header_conformance: POST /documents/{kind} and GET /documents/{id} share one URL shape
 #   by design (issue #5), so a 405's Allow header rightly lists the methods of both.
 # - positive_data_acceptance: cross-field rules (end after start, a number's series and year
-#   matching the document, absentees needing a reason) cannot be said in JSON Schema, so some
-#   schema-valid bodies are rightly refused with 422.
+#   matching the document, absentees needing a reason) and server settings (a batch webhook's host
+#   must be on DOCGEN_WEBHOOK_HOSTS) cannot be said in JSON Schema, so some schema-valid bodies are
+#   rightly refused with 422.
 # - negative_data_rejection: batch bodies hold free-form items (each row is validated on its own and
 #   reported, never refused as a whole), and mutations it cannot name ("Invalid component:" left
 #   empty) are flagged; the issue's bar is no 5xx and every response matching the spec, kept here.
