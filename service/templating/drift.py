@@ -250,7 +250,7 @@ def red_rule(document: Document) -> list[Warning]:
 def _footer(document: Document, section, kind: str):
     """The footer part a section names for its odd ("default") or even pages, or None."""
     reference = section._sectPr.find(f"{qn('w:footerReference')}[@{qn('w:type')}='{kind}']")
-    return document.part.related_parts[reference.get(qn("r:id"))] if reference is not None else None
+    return document.part.related_parts.get(reference.get(qn("r:id"))) if reference is not None else None
 
 
 def _colophon_in(document: Document, element) -> bool:
@@ -296,7 +296,16 @@ CHECKS: tuple[Callable[[Document], list[Warning]], ...] = (
     colophon)
 
 
+def _checked(check: Callable[[Document], list[Warning]], document: Document) -> list[Warning] | None:
+    """A rule's warnings for a document; None when the document sets it in a form the check cannot read
+    (a value that is no number, a reference to a missing part): then the rule is not judged."""
+    try:
+        return check(document)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
 def drift(shipped: bytes, uploaded: bytes) -> list[Warning]:
     """Warnings for each GB/T 9704 rule the shipped template follows and the uploaded one does not."""
     before, after = docx.Document(io.BytesIO(shipped)), docx.Document(io.BytesIO(uploaded))
-    return [warning for check in CHECKS if not check(before) for warning in check(after)]
+    return [warning for check in CHECKS if _checked(check, before) == [] for warning in _checked(check, after) or []]

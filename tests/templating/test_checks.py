@@ -270,3 +270,10 @@ def test_a_page_number_on_the_colophon_sections_odd_pages_is_warned():
                             '<w:pStyle w:val="分节"/></w:pPr><w:r><w:t>— 1 —</w:t></w:r></w:p></w:ftr>'), part="word/footer3.xml")
     [warning] = drift_warnings(data, "meeting-minutes")
     assert warning["path"] == "word/footer3.xml（最后一节的奇数页页脚）" and "空白页不应有页码" in warning["message"]
+
+
+def test_a_layout_value_the_checks_cannot_read_is_not_judged():
+    """A spacing that is no number (as a foreign editor might write) gives no warning for that rule and no error."""
+    accepted = check_template(CATALOG.get("policy"), edited(POLICY, (MARK_STYLE, MARK_STYLE.replace("1984", "35mm")),
+                                                            part="word/styles.xml"))
+    assert accepted.warnings == []
