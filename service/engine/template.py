@@ -58,6 +58,7 @@ RENDER_FAILURES = (jinja2.TemplateError, ArithmeticError, LookupError, TypeError
 # docxtpl's XML clean-up and post-processing, called rather than copied; they keep no state.
 _DOCXTPL = DocxTemplate(None)
 _XML_ENV = make_environment(autoescape=True)
+_COMPILING = threading.Lock()
 _TEXT_ENV = make_environment(autoescape=False)
 
 
@@ -74,8 +75,10 @@ class _XmlPart:
 
     @cached_property
     def template(self) -> jinja2.Template:
-        """The compiled source (compiled from a fresh parse: the compiler may fold the checked tree)."""
-        return _XML_ENV.from_string(self.source)
+        """The compiled source. The compiler folds constants in the tree it is given, so one thread at a time
+        compiles (sources() parses anew)."""
+        with _COMPILING:
+            return _XML_ENV.from_string(self.tree)
 
     def render(self, context: dict) -> bytes:
         """Evaluate the part and apply docxtpl's post-processing."""
@@ -290,7 +293,7 @@ class Template:
 
     def sources(self) -> list[tuple[str, str, nodes.Template]]:
         """Each templated source as (part name, source, parsed tree), for checks that read the tags."""
-        found = [(part.name, part.source, part.tree) for part in self._parts]
+        found = [(part.name, part.source, _XML_ENV.parse(part.source)) for part in self._parts]
         if self._core:
             found += [(f"{self._core.name}:{key}", source, _TEXT_ENV.parse(source))
                       for key, source in self._core.sources.items()]
