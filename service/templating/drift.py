@@ -185,6 +185,13 @@ def _mark(document: Document):
     return body.find(qn("w:p"))
 
 
+def _mark_name(document: Document, mark) -> str:
+    """What the mark is called: 纪要标志 when its style says so, else 发文机关标志."""
+    style = mark.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    names = {style.style_id: style.name for style in document.styles}
+    return "纪要标志" if style is not None and names.get(style.get(qn("w:val"))) == "纪要标志" else "发文机关标志"
+
+
 def mark_colour(document: Document) -> list[Warning]:
     """The 发文机关标志 is red."""
     mark = _mark(document)
@@ -209,7 +216,7 @@ def mark_position(document: Document) -> list[Warning]:
         return []
     spacing = f"固定值 {line / PT:g} 磅" if rule == "exact" else "非固定值"
     return [_warning("word/document.xml 第1段", (
-        f"发文机关标志{_quoted(mark)}不在版心下 35 mm 处：段前 {before / MM:.1f} mm，行距{spacing}；"
+        f"{_mark_name(document, mark)}{_quoted(mark)}不在版心下 35 mm 处：段前 {before / MM:.1f} mm，行距{spacing}；"
         f"应为段前 35 mm、行距固定值 {size / PT:g} 磅（与字号相同），标志上沿才在版心下 35 mm。"))]
 
 

@@ -277,3 +277,11 @@ def test_a_layout_value_the_checks_cannot_read_is_not_judged():
     accepted = check_template(CATALOG.get("policy"), edited(POLICY, (MARK_STYLE, MARK_STYLE.replace("1984", "35mm")),
                                                             part="word/styles.xml"))
     assert accepted.warnings == []
+
+
+def test_a_minutes_heading_moved_is_named_as_the_minutes_mark():
+    """The 纪要's red heading is called 纪要标志 in the warning."""
+    style = 'w:before="1984" w:after="579" w:line="520" w:lineRule="exact"'
+    [warning] = drift_warnings(edited(MINUTES, (style, style.replace("1984", "1134")), part="word/styles.xml"),
+                               "meeting-minutes")
+    assert "纪要标志“{{ heading }}”不在版心下 35 mm 处：段前 20.0 mm" in warning["message"]
