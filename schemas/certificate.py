@@ -33,7 +33,7 @@ from service.engine.filters import cn_date
 
 ID = "certificate"
 TITLE = "荣誉证书"
-SUMMARY = "月度之星、先进团队、优秀共产党员等荣誉证书，可按Excel名单批量生成"
+SUMMARY = "{honours}等荣誉证书，可按Excel名单批量生成"  # {honours}: the first three of the profile in use
 ORDER = 2  # place in lists (home page, docgen kinds): the most used kinds first
 FILENAME = "荣誉证书-{recipient}-{honour}-{period}"
 NUMBERING = Numbering(field="number", date_field="date", unit_field="issuer", suffix="证")
@@ -57,7 +57,7 @@ class Schema(BaseSchema):
                      metadata=meta("获奖者", "个人姓名或团队名称，如：王喆、仿真评估团队"))
     unit = Text(load_default="", max_length=50, metadata=meta("所在单位", "可选，如：总体设计处"))
     honour = Choice(lambda: [honour.name for honour in PROFILE.honours], required=True,
-                    metadata=meta("荣誉称号", "组织配置中的荣誉称号，如：月度之星、先进团队"))
+                    metadata=meta("荣誉称号", "组织配置中的荣誉称号"))
     period = Text(required=True, max_length=20, metadata=meta("评选期间", "如：2026年2月、2026年上半年、2025年度"))
     deed = LongText(required=True, max_length=300,
                     metadata=meta("事迹", "一句话事迹，不写结尾句号，如：在××卫星地面站联调任务中攻坚克难、表现突出"))

@@ -72,7 +72,7 @@ class HonourGroup(BaseSchema):
     """One honour and everybody receiving it."""
 
     honour = Choice(lambda: [honour.name for honour in PROFILE.honours], required=True,
-                    metadata=meta("荣誉称号", "组织配置中的荣誉称号，如：月度之星、先进团队"))
+                    metadata=meta("荣誉称号", "组织配置中的荣誉称号"))
     honourees = List(Nested(Honouree), required=True, min_items=1, max_items=200,
                      metadata=meta("获奖名单", "获得该称号的个人或团队"))
 

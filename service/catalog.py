@@ -19,6 +19,7 @@ from marshmallow.validate import OneOf
 
 import schemas
 from schemas.common import validate
+from schemas.profile import PROFILE
 
 from . import engine
 from .jsonschema import json_schema
@@ -62,8 +63,8 @@ class Kind:
 
     @property
     def summary(self) -> str:
-        """One Chinese line describing the kind."""
-        return self.module.SUMMARY
+        """One Chinese line describing the kind; {honours} in it names the first honours of the profile in use."""
+        return self.module.SUMMARY.format(honours="、".join(honour.name for honour in PROFILE.honours[:3]))
 
     @property
     def order(self) -> int:

@@ -105,6 +105,21 @@ def with_appcontext(command: Callable) -> Callable:
     return run
 
 
+def with_profile(command: Callable) -> Callable:
+    """Run a command with the profile in use: the one an administrator stored in this instance, else the file's."""
+
+    @functools.wraps(command)
+    @with_appcontext
+    def run(*args, **kwargs):
+        from . import profile
+        from .documents import services
+
+        profile.refresh(services().sessions)
+        return command(*args, **kwargs)
+
+    return run
+
+
 @click.group(cls=Main, help="docgen：党建文书生成服务。")
 @click.version_option(package_name="docgen", prog_name="docgen", message="%(prog)s %(version)s",
                       help="显示版本并退出。")
@@ -134,6 +149,7 @@ def fill(template: Path, data: Path, output: Path) -> None:
 
 
 @main.command()
+@with_profile
 def kinds() -> None:
     """列出所有文书种类。"""
     for kind in Catalog():
@@ -142,6 +158,7 @@ def kinds() -> None:
 
 @main.command()
 @click.argument("kind", type=KIND)
+@with_profile
 def schema(kind: Kind) -> None:
     """输出某种文书输入数据的 JSON Schema（draft 2020-12）。"""
     click.echo(json.dumps(kind.json_schema(), ensure_ascii=False, indent=2))
@@ -504,6 +521,7 @@ def numbers_void(series: str, year: int, serial: int, reason: str) -> None:
 @click.argument("kind", type=KIND)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="输出的 .xlsx（默认：KIND.xlsx）")
 @click.option("--example", is_flag=True, help="把示例数据填作第1份文书（用于重新生成 examples/KIND.xlsx）")
+@with_profile
 def sheet(kind: Kind, output: Path | None, example: bool) -> None:
     """生成批量表格：中文列名（*为必填）、填写说明、下拉选项、日期格式和一行示例。"""
     from .batch.writer import blank_sheet, filled_sheet

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import threading
+
 import flask_smorest
+from apispec.ext.marshmallow.common import MODIFIERS
 from flask import Flask, Response
 from flask_limiter import Limiter
 from flask_smorest import abort
 from webargs.flaskparser import FlaskParser
 
+from schemas.profile import PROFILE
+
 from . import batches, documents, kinds, numbers, ops, profile, templates
+from .. import profile as profiles
+from ..documents import services
 from ..jsonschema import profile_values
 from .auth import rate_limit_key
 from .problems import PROBLEM_JSON, ProblemSchema, from_http_exception, from_unexpected
@@ -48,6 +55,26 @@ class Api(flask_smorest.Api):
         """Every HTTP error becomes application/problem+json."""
         return from_http_exception(error)
 
+    def _openapi_json(self):
+        """/openapi.json with the choices and defaults (branches, honours) of the profile in use."""
+        self._follow_profile()
+        return super()._openapi_json()
+
+    _lock = threading.Lock()
+    described = None  # the profile the schemas were last converted with
+
+    def _follow_profile(self) -> None:
+        """Convert the schemas again when the profile in use has changed since they last were."""
+        current = profiles.refresh(services().sessions)
+        if current is self.described:
+            return
+        with self._lock:
+            converter = self.ma_plugin.converter
+            for key, name in list(converter.refs.items()):
+                schema = key[0](**dict(zip(MODIFIERS, key[1:])))
+                self.spec.components.schemas[name] = converter.schema2jsonschema(schema)
+            self.described = current
+
 
 def retry_after_only_when_refused(response: Response) -> Response:
     """Keep Retry-After on 429 and 503 only: flask-limiter puts its window on every response, a 201 too."""
@@ -67,6 +94,7 @@ def init_app(app: Flask) -> None:
         api.spec.components.schema(f"{name}Input", schema=kind.module.Schema)
     for blueprint in (kinds.blp, documents.blp, numbers.blp, batches.blp, templates.blp, profile.blp):
         api.register_blueprint(blueprint)
+    api.described = PROFILE.current
     app.register_blueprint(ops.blp)
     app.register_error_handler(Exception, from_unexpected)
     app.after_request(retry_after_only_when_refused)  # registered first, so it runs after the limiter's

@@ -8,6 +8,7 @@ import marshmallow as ma
 from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import pdf
 from ..catalog import InvalidExample
@@ -15,7 +16,8 @@ from ..documents import services
 from ..renditions import renditions
 from ..store.templates import DuplicateVersion
 from ..templating import versions
-from ..templating.checks import Refused
+from ..batch.upload import too_large
+from ..templating.checks import MAX_BYTES, Refused
 from .auth import caller, require
 from .documents import DOCX, FILE, ascii_filename, download
 from .kinds import kind_or_404
@@ -79,6 +81,11 @@ def _listing(kind) -> dict:
             "shipped_sha256": found.shipped_sha256, "versions": [_entry(v, found.active) for v in found.versions]}
 
 
+def _refuse(problems: list[dict]):
+    """422 for an upload that failed the checks, each problem with its place."""
+    abort(422, message="模板未通过检查，未保存。", errors=problems)
+
+
 def _unknown(kind, ref: str):
     """404 for a version the kind does not have."""
     abort(404, message=f"{kind.title}没有第 {ref} 版模板（可用：版本号、active 或 shipped）。")
@@ -104,11 +111,14 @@ class Templates(MethodView):
                        "note": {"type": "string", "description": "说明，如“改了红头”"},
                        "activate": {"type": "boolean", "description": "检查通过后立即启用"}}}}}})
     @blp.response(201, VersionSchema)
-    @documented(blp, 400, 401, 403, 404, 409, 413, 422, 429)
+    @documented(blp, 400, 401, 403, 404, 409, 422, 429)
     def post(self, kind_id: str):
         """Upload a .docx: checked before anything is stored (422 naming each problem), then kept as the next version."""
         kind = kind_or_404(kind_id)
-        upload = request.files.get("file")
+        try:
+            upload = request.files.get("file")
+        except RequestEntityTooLarge:  # past the request limit: refused before the body is read
+            _refuse([{"path": "", "message": too_large(request.content_length, MAX_BYTES)}])
         if upload is None:
             abort(400, message="缺少上传的文件：表单字段应为 file。")
         note = request.form.get("note", "").strip()
@@ -119,7 +129,7 @@ class Templates(MethodView):
             version = versions.upload(services(), kind, upload.read(), filename=(upload.filename or "模板.docx")[:255],
                                       note=note, uploaded_by=caller(), activate=activate)
         except Refused as refused:
-            abort(413 if refused.too_large else 422, message="模板未通过检查，未保存。", errors=refused.problems)
+            _refuse(refused.problems)
         except DuplicateVersion as duplicate:
             abort(409, message=f"与第 {duplicate.seq} 版内容完全相同，未重复保存。")
         return _entry(version, version if activate else None)

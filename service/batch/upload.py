@@ -67,10 +67,16 @@ def check_xlsx(data: bytes) -> None:
     check_package(data, XLSX, MAX_BYTES)
 
 
+def too_large(size: int | None, max_bytes: int) -> str:
+    """The message for a file past the size limit (its size when known)."""
+    shown = f"（{size / MB:.1f} MB）" if size else ""
+    return f"文件过大{shown}，上限为 {max_bytes // MB} MB。"
+
+
 def check_package(data: bytes, office: OfficeFormat, max_bytes: int) -> list[zipfile.ZipInfo]:
     """The package's entries; UnsafeUpload unless `data` is a plain file of the format within every limit."""
     if len(data) > max_bytes:
-        raise UnsafeUpload(f"文件过大（{len(data) / MB:.1f} MB），上限为 {max_bytes // MB} MB。", too_large=True)
+        raise UnsafeUpload(too_large(len(data), max_bytes), too_large=True)
     if data.startswith(OLE_MAGIC):
         raise UnsafeUpload(office.legacy)
     if _declared_entries(data, office) > MAX_ENTRIES:

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import io
+import posixpath
 import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from os import PathLike
 from types import SimpleNamespace
 from typing import Any
 
-import docx
 import jinja2
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docxtpl import DocxTemplate
 from jinja2 import meta, nodes
@@ -27,6 +28,12 @@ from .environment import make_environment
 from .errors import InvalidTemplate, RenderError, TemplateSyntaxError
 
 FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+PACKAGE_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+BODY = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body"
+# Word parts are parsed as python-docx parses them (whitespace between elements dropped), so that the
+# sources are those docxtpl sees.
+PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
 # Core properties docxtpl treats as templates, by their element name in docProps/core.xml.
 CORE_TEXT_PROPERTIES = ("creator", "description", "identifier", "language", "subject", "title")
 TAG = re.compile(r"\{[{%#]|\{_[{%]|[}%]_\}")
@@ -37,25 +44,41 @@ PARAGRAPH_RESTORE = re.compile(r"\n<w:p([ >])")
 # Tags that change how many cells a table row has, or pictures whose ids need renumbering.
 TREE_FIXES = re.compile(r"\{[%#]-?\s*(?:tc\s|hm\b|colspan\b)|<wp:docPr\b")
 LISTING_CHARACTERS = ("\n", "\t", "\a", "\f")
+# What docxtpl's clean-up does not read: property elements, and the attributes of elements other
+# than w:t. They are held aside while it runs, so that its regular expressions scan a shorter text.
+# It reads properties for cell merging and shading and for trimming around {%- and -%}, so templates
+# using those are cleaned up whole.
+HELD_ELEMENT = re.compile(r"<w:(rPr|pPr|tblPr|trPr|tcPr|sectPr|tblGrid)\b[^>]*?(?:/>|>.*?</w:\1>)", re.DOTALL)
+HELD_ATTRIBUTES = re.compile(r"(<w:(?!t[ >/])[A-Za-z]+)( [^>]*?)(/?>)")
+HELD_MARK = re.compile(r"<docgen-held-(\d+)/>| docgen-held-(\d+)")
+READS_PROPERTIES = ("vm", "hm", "colspan", "cellbg", "-%}", "{%-")
 # What evaluating a template's expressions can raise on data it does not expect (`{{ 1/0 }}`, `{{ n + "x" }}`).
 RENDER_FAILURES = (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError)
 
 # docxtpl's XML clean-up and post-processing, called rather than copied; they keep no state.
 _DOCXTPL = DocxTemplate(None)
 _XML_ENV = make_environment(autoescape=True)
+_COMPILING = threading.Lock()
 _TEXT_ENV = make_environment(autoescape=False)
 
 
 @dataclass(frozen=True)
 class _XmlPart:
-    """One package part that holds tags, compiled."""
+    """One package part that holds tags: its source parsed when loaded, compiled when first rendered."""
 
     name: str
     source: str
-    template: jinja2.Template
+    tree: nodes.Template
     prefix: str = ""
     suffix: str = ""
     fix_tree: bool = False
+
+    @cached_property
+    def template(self) -> jinja2.Template:
+        """The compiled source. The compiler folds constants in the tree it is given, so one thread at a time
+        compiles (sources() parses anew)."""
+        with _COMPILING:
+            return _XML_ENV.from_string(self.tree)
 
     def render(self, context: dict) -> bytes:
         """Evaluate the part and apply docxtpl's post-processing."""
@@ -86,6 +109,39 @@ def _compile(name: str, source: str, env: jinja2.Environment) -> jinja2.Template
         raise TemplateSyntaxError(name, exc.lineno, line_text(source, exc.lineno), exc.message or str(exc)) from exc
 
 
+def _parse(name: str, source: str, env: jinja2.Environment) -> nodes.Template:
+    """Parse one source, as _compile would fail on it: bad syntax, or a filter or test the environment lacks."""
+    try:
+        tree = env.parse(source)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateSyntaxError(name, exc.lineno, line_text(source, exc.lineno), exc.message or str(exc)) from exc
+    for node in tree.find_all((nodes.Filter, nodes.Test)):
+        known, what = (env.filters, "filter") if isinstance(node, nodes.Filter) else (env.tests, "test")
+        if node.name not in known:
+            raise TemplateSyntaxError(name, node.lineno, line_text(source, node.lineno), f"No {what} named {node.name!r}.")
+    return tree
+
+
+def _patch(xml: str, text: str) -> str:
+    """docxtpl's clean-up of a part's XML (`text`: its text without tags), with what it does not read held aside."""
+    if "docgen-held-" in xml or any(word in text for word in READS_PROPERTIES):
+        return _DOCXTPL.patch_xml(xml)
+    held: list[str] = []
+
+    def hold(kept: str, mark: str) -> str:
+        """Keep a piece without braces aside; give the numbered mark that stands for it."""
+        if "{" in kept or "}" in kept:
+            return ""
+        held.append(kept)
+        return mark.format(len(held) - 1)
+
+    shorter = HELD_ELEMENT.sub(lambda m: hold(m.group(), "<docgen-held-{}/>") or m.group(), xml)
+    shorter = HELD_ATTRIBUTES.sub(lambda m: m.group(1) + (hold(m.group(2), " docgen-held-{}") or m.group(2)) + m.group(3),
+                                  shorter)
+    patched = _DOCXTPL.patch_xml(shorter)
+    return HELD_MARK.sub(lambda match: held[int(match.group(1) or match.group(2))], patched)
+
+
 def line_text(source: str, lineno: int | None) -> str:
     """The text of a compiled source's line without its XML: in a Word part, one paragraph's text."""
     lines = source.splitlines()
@@ -93,47 +149,90 @@ def line_text(source: str, lineno: int | None) -> str:
     return re.sub(r"<[^>]+>", "", line).strip()
 
 
-def _xml_part(name: str, xml: str, **kwargs: Any) -> _XmlPart:
-    """Clean up a part's XML the way docxtpl does and compile it."""
-    source = _DOCXTPL.patch_xml(xml)
+def _xml_part(name: str, xml: str, text: str | None = None, **kwargs: Any) -> _XmlPart:
+    """Clean up a part's XML (`text`: its text without tags, if known) the way docxtpl does and parse it."""
+    source = _patch(xml, re.sub(r"<[^>]+>", "", xml) if text is None else text)
     source = LITERAL_DELIMITER.sub(lambda m: "{% raw %}" + m.group().replace("_", "") + "{% endraw %}", source)
     source = PARAGRAPH_START.sub(r"\n<w:p\1", source)
-    return _XmlPart(name, source, _compile(name, source, _XML_ENV), **kwargs)
+    return _XmlPart(name, source, _parse(name, source, _XML_ENV), **kwargs)
 
 
-def _document_part(document: Any) -> _XmlPart | None:
+class _Package:
+    """The parts of a .docx the engine fills, found through its relationships and content types."""
+
+    def __init__(self, entries: dict[str, bytes]):
+        self.entries = entries
+        try:
+            types = etree.fromstring(entries["[Content_Types].xml"])
+            self.defaults = {t.get("Extension", "").lower(): t.get("ContentType") for t in types.iter(f"{TYPES_NS}Default")}
+            self.overrides = {t.get("PartName", "").lstrip("/"): t.get("ContentType")
+                              for t in types.iter(f"{TYPES_NS}Override")}
+            self.main = next(target for kind, target in self.related("") if kind == RT.OFFICE_DOCUMENT)
+            if self.content_type(self.main) != CT.WML_DOCUMENT_MAIN:
+                raise ValueError(f"the main part {self.main} is {self.content_type(self.main)}")
+            self.document = etree.fromstring(entries[self.main], PARSER)
+        except (KeyError, StopIteration, ValueError, etree.XMLSyntaxError) as exc:
+            raise InvalidTemplate(f"not a Word document (.docx): {exc}") from exc
+
+    def content_type(self, name: str) -> str | None:
+        """A part's content type: its override, else its extension's default."""
+        return self.overrides.get(name) or self.defaults.get(posixpath.splitext(name)[1].lstrip(".").lower())
+
+    def related(self, source: str) -> list[tuple[str, str]]:
+        """(type, part name) of a part's internal relationships ("" for the package's own)."""
+        folder, name = posixpath.split(source)
+        rels = self.entries.get(posixpath.join(folder, "_rels", f"{name}.rels"))
+        if rels is None:
+            return []
+        found = []
+        for rel in etree.fromstring(rels).iter(f"{PACKAGE_NS}Relationship"):
+            if rel.get("TargetMode") == "External":
+                continue
+            target = rel.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            found.append((rel.get("Type"), path))
+        return found
+
+
+def _document_part(word: _Package) -> _XmlPart | None:
     """The main document: its body is the template, the root around it stays fixed."""
-    body = etree.tostring(document.element.body, encoding="unicode")
+    found = word.document.find(BODY)
+    if found is None:
+        raise InvalidTemplate(f"not a Word document (.docx): {word.main} has no body")
+    body = etree.tostring(found, encoding="unicode")
     if not TAG.search(body):
         return None
-    root = copy.deepcopy(document.element)
-    root.replace(root.body, etree.Element("docgen-body"))
-    prefix, suffix = etree.tostring(root, encoding="unicode").split("<docgen-body/>")
-    name = document.part.partname.lstrip("/")
-    fix_tree = bool(TREE_FIXES.search(re.sub(r"<(?!wp:docPr)[^>]+>", "", body)))
-    return _xml_part(name, body, prefix=package.XML_DECLARATION + prefix, suffix=suffix, fix_tree=fix_tree)
+    word.document.replace(found, etree.Element("docgen-body"))  # the tree is this template's own
+    prefix, suffix = etree.tostring(word.document, encoding="unicode").split("<docgen-body/>")
+    text = re.sub(r"<(?!wp:docPr)[^>]+>", "", body)
+    return _xml_part(word.main, body, text, prefix=package.XML_DECLARATION + prefix,
+                     suffix=suffix, fix_tree=bool(TREE_FIXES.search(text)))
 
 
-def _header_footer_parts(document: Any) -> list[_XmlPart]:
+def _header_footer_parts(word: _Package) -> list[_XmlPart]:
     """Headers and footers related to the main document, as docxtpl finds them."""
     parts = []
-    for rel in document.part.rels.values():
-        if rel.is_external or rel.reltype not in (RT.HEADER, RT.FOOTER) or not rel.target_part.blob:
+    for kind, name in word.related(word.main):
+        if kind not in (RT.HEADER, RT.FOOTER) or not word.entries.get(name):
             continue
-        xml = etree.tostring(etree.fromstring(rel.target_part.blob), encoding="unicode")
+        parser = PARSER if word.content_type(name) in (CT.WML_HEADER, CT.WML_FOOTER) else None
+        try:
+            xml = etree.tostring(etree.fromstring(word.entries[name], parser), encoding="unicode")
+        except etree.XMLSyntaxError as exc:
+            raise InvalidTemplate(f"not a Word document (.docx): {name}: {exc}") from exc
         if TAG.search(xml):
-            parts.append(_xml_part(rel.target_part.partname.lstrip("/"), xml, prefix=package.XML_DECLARATION))
+            parts.append(_xml_part(name, xml, prefix=package.XML_DECLARATION))
     return parts
 
 
-def _footnote_parts(document: Any) -> list[_XmlPart]:
+def _footnote_parts(word: _Package) -> list[_XmlPart]:
     """Footnote parts, rendered from their stored text as docxtpl does."""
     parts = []
-    for part in document.part.package.iter_parts():
-        if part.content_type == FOOTNOTES:
-            xml = part.blob.decode("utf-8")
+    for name, content in word.entries.items():
+        if word.content_type(name) == FOOTNOTES:
+            xml = content.decode("utf-8")
             if TAG.search(xml):
-                parts.append(_xml_part(part.partname.lstrip("/"), xml))
+                parts.append(_xml_part(name, xml))
     return parts
 
 
@@ -180,15 +279,17 @@ class Template:
     def __init__(self, data: bytes, sha256: str | None = None):
         self.sha256 = sha256 or hashlib.sha256(data).hexdigest()
         entries = package.read_entries(data)
-        try:
-            document = docx.Document(io.BytesIO(data))
-        except Exception as exc:  # python-docx raises many kinds on a broken package
-            raise InvalidTemplate(f"not a Word document (.docx): {exc}") from exc
-        main = _document_part(document)
-        self._parts = [p for p in [main, *_header_footer_parts(document), *_footnote_parts(document)] if p]
+        word = _Package(entries)
+        main = _document_part(word)
+        self._parts = [p for p in [main, *_header_footer_parts(word), *_footnote_parts(word)] if p]
         self._core = _core_properties(entries)
+        self._entries = entries
+
+    @cached_property
+    def _base(self) -> package.Base:
+        """The parts that are not rendered, compressed once, when the first document is made."""
         rendered = [p.name for p in self._parts] + ([self._core.name] if self._core else [])
-        self._base = package.build_base(entries, rendered)
+        return package.build_base(self._entries, rendered)
 
     def sources(self) -> list[tuple[str, str, nodes.Template]]:
         """Each templated source as (part name, source, parsed tree), for checks that read the tags."""

@@ -37,9 +37,9 @@ UNSAFE_ATTRIBUTES = UNSAFE_FUNCTION_ATTRIBUTES | UNSAFE_METHOD_ATTRIBUTES | UNSA
 class Refused(Exception):
     """The upload is refused; `problems` lists each reason with its part and place."""
 
-    def __init__(self, problems: list[dict], too_large: bool = False):
+    def __init__(self, problems: list[dict]):
         super().__init__("; ".join(problem["message"] for problem in problems))
-        self.problems, self.too_large = problems, too_large
+        self.problems = problems
 
 
 @dataclass
@@ -56,7 +56,7 @@ def check_template(kind: Kind, data: bytes) -> Accepted:
     try:
         check_package(data, DOCX, MAX_BYTES)
     except UnsafeUpload as unsafe:
-        raise Refused([{"path": "", "message": unsafe.message}], unsafe.too_large) from None
+        raise Refused([{"path": "", "message": unsafe.message}]) from None
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         parts = {info.filename: archive.read(info) for info in archive.infolist()}
     _refuse(_macros(parts))

@@ -152,11 +152,51 @@ def test_refused_uploads_say_why_and_change_nothing(app, client, case):
     assert client.get(TEMPLATES.format("meeting-minutes")).get_json()["active"] is None
 
 
+class Body(io.RawIOBase):
+    """A request body of `size` zero bytes that counts how much of it the server reads."""
+
+    def __init__(self, size: int):
+        super().__init__()
+        self.size, self.position, self.read_bytes = size, 0, 0
+
+    def readable(self) -> bool:
+        """The server may read it."""
+        return True
+
+    def seekable(self) -> bool:
+        """The test client measures it by seeking to its end."""
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        """Move without reading."""
+        self.position = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[whence] + offset
+        return self.position
+
+    def tell(self) -> int:
+        """Where the next read starts."""
+        return self.position
+
+    def readinto(self, buffer) -> int:
+        """Hand out zeros, counting them."""
+        count = max(0, min(len(buffer), self.size - self.position))
+        buffer[:count] = b"\0" * count
+        self.position += count
+        self.read_bytes += count
+        return count
+
+
 def test_a_60_mb_upload_is_refused_before_it_is_read(app, client):
-    """Past the request limit: 413 problem, nothing stored."""
-    refused = upload(client, b"PK" + b"\0" * (60 << 20))
-    assert refused.status_code == 413 and refused.mimetype == "application/problem+json"
+    """Past the request limit: a 422 problem saying the limit, like every refused upload; nothing read or stored."""
+    body = Body(60 << 20)
+    refused = client.post(TEMPLATES.format("policy"), input_stream=body, content_length=body.size,
+                          content_type="multipart/form-data; boundary=x")
+    assert body.read_bytes == 0
+    assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
+    body = refused.get_json()
+    assert body["detail"] == "模板未通过检查，未保存。"
+    assert [error["message"] for error in body["errors"]] == ["文件过大（60.0 MB），上限为 20 MB。"]
     assert stored_templates(app) == []
+    assert client.get(TEMPLATES.format("policy")).get_json()["active"] is None
 
 
 def test_the_same_file_twice_is_a_conflict(client):

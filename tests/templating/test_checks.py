@@ -149,7 +149,7 @@ def test_files_that_are_no_safe_docx_are_refused(data, expected):
 def test_a_60_mb_file_is_too_large():
     """Past the size limit: refused as too large before it is opened."""
     refused = refusal(b"PK" + b"\0" * (60 << 20))
-    assert refused.too_large and "文件过大（60.0 MB）" in refused.problems[0]["message"]
+    assert refused.problems[0]["message"] == "文件过大（60.0 MB），上限为 20 MB。"
 
 
 def test_gbt9704_drift_gives_warnings_not_errors():
@@ -183,3 +183,105 @@ def test_a_template_saved_by_libreoffice_still_passes_and_renders(tmp_path, kind
     assert re.sub(r"\d", "", ours) == re.sub(r"\d", "", theirs)
     if found.numbering:
         assert found.example_data()[found.numbering.field] in ours
+
+
+def drift_warnings(data: bytes, kind: str) -> list[dict]:
+    """The GB/T 9704 warnings an accepted upload carries."""
+    return check_template(CATALOG.get(kind), data).warnings
+
+
+POLICY, COMMENDATION = shipped("policy"), shipped("commendation")
+MARK_STYLE = 'w:before="1984" w:after="1158" w:line="720" w:lineRule="exact"'
+SECTION_GRID = 'w:charSpace="-849"'
+
+
+@pytest.mark.parametrize("replacement, expected", [
+    ((MARK_STYLE, MARK_STYLE.replace("1984", "2268")), "段前 40.0 mm"),
+    ((MARK_STYLE, MARK_STYLE.replace('w:line="720" w:lineRule="exact"', 'w:line="240" w:lineRule="auto"')), "行距非固定值"),
+])
+def test_a_mark_moved_from_35_mm_below_the_text_block_is_warned(replacement, expected):
+    """More space before the 发文机关标志, or single spacing that pushes its characters down."""
+    [warning] = drift_warnings(edited(POLICY, replacement, part="word/styles.xml"), "policy")
+    assert warning["path"] == "word/document.xml 第1段"
+    assert "发文机关标志“{{ issuer_mark }}”不在版心下 35 mm" in warning["message"] and expected in warning["message"]
+
+
+def test_a_red_rule_too_far_under_the_number_is_warned():
+    """A border 14 pt under the 发文字号 instead of 6: about 6.7 mm, not 4."""
+    data = edited(COMMENDATION, ('w:sz="8" w:space="6" w:color="FF0000"', 'w:sz="8" w:space="14" w:color="FF0000"'))
+    [warning] = drift_warnings(data, "commendation")
+    assert warning["path"] == "word/document.xml 第2段"
+    assert "红色分隔线（段落“{{ number }}”的下边框）不在文字下 4 mm 处：现为约 6.7 mm" in warning["message"]
+
+
+def test_a_red_rule_narrowed_by_indents_is_warned():
+    """The 纪要's unit-and-date line indented 3 mm a side draws a 150 mm rule, not the text block's 156 mm."""
+    dated = '<w:pPr><w:pStyle w:val="主送"/><w:pBdr>'
+    data = edited(MINUTES, (dated, '<w:pPr><w:pStyle w:val="主送"/><w:ind w:left="170" w:right="170"/><w:pBdr>'))
+    [warning] = drift_warnings(data, "meeting-minutes")
+    assert "长 150 mm，不是版心宽 156 mm" in warning["message"] and "{{ organisation }}" in warning["message"]
+
+
+def test_a_colophon_in_the_body_is_warned():
+    """The 版记 typed at the end of the text follows it mid-page instead of the last even page's foot."""
+    end = '<w:p><w:pPr><w:pStyle w:val="分节"/><w:sectPr>'
+    data = edited(POLICY, (end, '<w:p><w:pPr><w:pStyle w:val="版记"/></w:pPr><w:r><w:t>抄送：各支部</w:t></w:r></w:p>' + end))
+    [warning] = drift_warnings(data, "policy")
+    assert warning["path"] == "word/document.xml" and "版记（样式“版记”）在正文中" in warning["message"]
+
+
+@pytest.mark.parametrize("replacement, part, expected", [
+    (('<w:type w:val="evenPage"/>', '<w:type w:val="nextPage"/>'), "word/document.xml", "不是从偶数页开始"),
+    (('w:footer="1984"', 'w:footer="1417"'), "word/document.xml", "距页面下边 25 mm，不是 35 mm"),
+    (("<w:evenAndOddHeaders/>", ""), "word/settings.xml", "奇偶页不同"),
+])
+def test_a_colophon_off_the_last_even_page_foot_is_warned(replacement, part, expected):
+    """The last section starting on any page, its footer 25 mm from the foot, no odd/even footers."""
+    [warning] = drift_warnings(edited(COMMENDATION, replacement, part=part), "commendation")
+    assert expected in warning["message"]
+
+
+def test_a_colophon_in_another_footer_is_warned():
+    """The 版记 moved into the odd-page footer of the last section."""
+    data = edited(MINUTES, ('<w:footerReference w:type="default" r:id="rId2"/><w:footerReference w:type="even" r:id="rId4"/>',
+                            '<w:footerReference w:type="default" r:id="rId4"/><w:footerReference w:type="even" r:id="rId2"/>'))
+    [warning] = drift_warnings(data, "meeting-minutes")
+    assert warning["path"] == "word/document.xml 最后一节" and "版记在 word/footer4.xml 中，不是最后一节的偶数页页脚" in warning["message"]
+
+
+def test_a_grid_without_its_character_pitch_is_warned():
+    """charSpace 0 gives 27 characters a line in Word; the PDF keeps 28 by the condensed body."""
+    data = edited(MINUTES, (SECTION_GRID, 'w:charSpace="0"'))
+    warnings = drift_warnings(data, "meeting-minutes")
+    assert [warning["path"] for warning in warnings] == ["word/document.xml 第1节", "word/document.xml 第2节"]
+    assert "文档网格每行 27 字，不是 28 字" in warnings[0]["message"]
+
+
+def test_a_body_not_condensed_is_warned():
+    """Without the Normal style's -0.25 pt spacing LibreOffice sets 27 characters a line in the PDF."""
+    data = edited(POLICY, ('<w:spacing w:val="-5"/><w:sz w:val="32"/>', '<w:sz w:val="32"/>'), part="word/styles.xml")
+    [warning] = drift_warnings(data, "policy")
+    assert warning["path"] == "word/styles.xml 样式“正文”" and "PDF（LibreOffice）中每行 27 字" in warning["message"]
+
+
+def test_a_page_number_on_the_colophon_sections_odd_pages_is_warned():
+    """The blank page before the 版记 must carry no number."""
+    data = edited(MINUTES, ('<w:pStyle w:val="分节"/></w:pPr></w:p></w:ftr>',
+                            '<w:pStyle w:val="分节"/></w:pPr><w:r><w:t>— 1 —</w:t></w:r></w:p></w:ftr>'), part="word/footer3.xml")
+    [warning] = drift_warnings(data, "meeting-minutes")
+    assert warning["path"] == "word/footer3.xml（最后一节的奇数页页脚）" and "空白页不应有页码" in warning["message"]
+
+
+def test_a_layout_value_the_checks_cannot_read_is_not_judged():
+    """A spacing that is no number (as a foreign editor might write) gives no warning for that rule and no error."""
+    accepted = check_template(CATALOG.get("policy"), edited(POLICY, (MARK_STYLE, MARK_STYLE.replace("1984", "35mm")),
+                                                            part="word/styles.xml"))
+    assert accepted.warnings == []
+
+
+def test_a_minutes_heading_moved_is_named_as_the_minutes_mark():
+    """The 纪要's red heading is called 纪要标志 in the warning."""
+    style = 'w:before="1984" w:after="579" w:line="520" w:lineRule="exact"'
+    [warning] = drift_warnings(edited(MINUTES, (style, style.replace("1984", "1134")), part="word/styles.xml"),
+                               "meeting-minutes")
+    assert "纪要标志“{{ heading }}”不在版心下 35 mm 处：段前 20.0 mm" in warning["message"]

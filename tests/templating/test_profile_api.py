@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from click.testing import CliRunner
 from schemas.profile import PROFILE, default_text
 from service import create_app
 from service.cli import main
+from tests.test_cli import docgen
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 OTHER = (default_text().replace("中心党总支", "研究院党委").replace("周堃", "林海")
@@ -90,3 +92,40 @@ def test_cli_exports_and_imports_the_toml(tmp_path, monkeypatch):
     again = tmp_path / "again.toml"
     assert runner.invoke(main, ["profile", "export", "-o", str(again)]).exit_code == 0
     assert again.read_text("utf-8") == OTHER
+
+
+RENAMED = default_text().replace("月度之星", "技术能手")
+
+
+def test_cli_kinds_schema_and_sheet_use_the_stored_profile(tmp_path):
+    """Once a profile is stored, docgen kinds, schema and sheet (each its own process) show its honours."""
+    instance = tmp_path / "instance"
+    stored = tmp_path / "profile.toml"
+    stored.write_text(RENAMED, encoding="utf-8")
+    assert docgen("profile", "import", str(stored), instance=instance, cwd=tmp_path).returncode == 0
+    kinds = docgen("kinds", instance=instance, cwd=tmp_path).stdout
+    assert "技术能手、先进团队、优秀共产党员等荣誉证书" in kinds
+    choices = json.loads(docgen("schema", "certificate", instance=instance, cwd=tmp_path).stdout)["properties"]["honour"]["enum"]
+    assert "技术能手" in choices and "月度之星" not in choices
+    sheet = tmp_path / "certificate.xlsx"
+    assert docgen("sheet", "certificate", "-o", str(sheet), instance=instance, cwd=tmp_path).returncode == 0
+    with zipfile.ZipFile(sheet) as workbook:
+        text = "".join(workbook.read(name).decode() for name in workbook.namelist() if name.endswith(".xml"))
+    assert "技术能手" in text and "月度之星" not in text
+
+
+def honour_choices(client) -> list:
+    """The honours /openapi.json offers for a certificate."""
+    return client.get("/openapi.json").get_json()["components"]["schemas"]["CertificateInput"]["properties"]["honour"]["enum"]
+
+
+def test_openapi_choices_follow_the_stored_profile(app, tmp_path):
+    """/openapi.json lists the stored profile's honours in every process, from the next request."""
+    other_worker = create_app({"TESTING": True, "INSTANCE_PATH": tmp_path / "instance"}).test_client()
+    client = app.test_client()
+    assert "月度之星" in honour_choices(client) and "技术能手" not in honour_choices(other_worker)
+    assert client.put("/api/v1/profile", json={"toml": RENAMED}).status_code == 200
+    for seen in (client, other_worker):
+        assert "技术能手" in honour_choices(seen) and "月度之星" not in honour_choices(seen)
+    nested = client.get("/openapi.json").get_json()["components"]["schemas"]["HonourGroup"]["properties"]["honour"]
+    assert "技术能手" in nested["enum"]
