@@ -40,6 +40,27 @@ def test_lone_surrogates_are_a_422_naming_the_field(batch_app, path, body, field
     assert client.get("/api/v1/documents").get_json()["total"] == 0
 
 
+@pytest.mark.parametrize(("method", "path", "body", "field"), [
+    ("post", "/api/v1/numbers/中心党总支/2026/3/void", {"reason": "印\udc00错"}, "reason"),
+    ("put", "/api/v1/numbers/中心党总支/2026/next", {"next_serial": 3, "\ud800": 1}, "\\ud800"),
+    ("put", "/api/v1/profile", {"toml": "[organisation]\nname = \"\ud800\"\n"}, "toml"),
+])
+def test_lone_surrogates_in_the_admin_calls_are_a_422_naming_the_field(client, method, path, body, field):
+    """The bodies of the other JSON calls are held to the same rule: 422 at the field, nothing changed."""
+    response = client.open(path, method=method.upper(), data=json.dumps(body), content_type=JSON)
+    assert response.status_code == 422, response.data[:300]
+    assert response.mimetype == "application/problem+json"
+    assert field in [error["path"] for error in response.get_json()["errors"]]
+    assert client.post("/api/v1/numbers/中心党总支/2026/3/void", json={"reason": "印错"}).status_code == 200
+
+
+def test_malformed_json_in_the_admin_calls_is_a_chinese_400(client):
+    """A body that is not JSON is refused in Chinese, as on the documents' calls."""
+    response = client.post("/api/v1/numbers/中心党总支/2026/3/void", data="{bad", content_type=JSON)
+    assert response.status_code == 400
+    assert response.get_json()["detail"] == "请求体不是有效的 JSON。"
+
+
 @pytest.mark.parametrize("count", [10_000, 100_000])
 def test_many_bad_items_give_a_bounded_answer(client, count):
     """10,000 (or 100,000) bad list items: the first MAX_ERRORS listed, the rest counted, the answer a few KB."""
