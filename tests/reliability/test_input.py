@@ -93,6 +93,37 @@ def test_unknown_keys_deep_in_the_data_are_shortened_too(client):
     assert response.get_json()["errors"][0]["path"] == "attendees[0]." + "x" * SHOWN_KEY + "…"
 
 
+@pytest.mark.parametrize(("method", "path", "body"), [
+    ("POST", "/api/v1/numbers/中心党总支/2026/3/void", {"reason": "印错"}),
+    ("PUT", "/api/v1/numbers/中心党总支/2026/next", {"next_serial": 3}),
+])
+def test_the_admin_calls_echo_no_unbounded_input_either(client, method, path, body):
+    """A 5 MB unknown key is named by its first characters, 10,000 unknown keys are capped with a count, in Chinese."""
+    huge = client.open(path, method=method, data=json.dumps({**body, "k" * 5_000_000: 1}), content_type=JSON)
+    assert huge.status_code == 422
+    (error,) = huge.get_json()["errors"]
+    assert error == {"path": "k" * SHOWN_KEY + "…", "message": "没有这一项（未知字段）"}
+    assert len(huge.data) < 2_000
+    many = client.open(path, method=method, data=json.dumps({**body, **{f"k{i}": 1 for i in range(10_000)}}),
+                       content_type=JSON)
+    errors = many.get_json()["errors"]
+    assert len(errors) == MAX_ERRORS + 1 and str(10_000 - MAX_ERRORS) in errors[-1]["message"]
+    assert len(many.data) < 20_000
+
+
+@pytest.mark.parametrize(("method", "path", "body", "said"), [
+    ("POST", "/api/v1/numbers/中心党总支/2026/3/void", {}, {"path": "reason", "message": "此项必填"}),
+    ("PUT", "/api/v1/numbers/中心党总支/2026/next", {"next_serial": "三"}, {"path": "next_serial", "message": "应为整数"}),
+    ("PUT", "/api/v1/numbers/中心党总支/2026/next", {"next_serial": None}, {"path": "next_serial", "message": "不能为空（null）"}),
+    ("PUT", "/api/v1/profile", {}, {"path": "toml", "message": "此项必填"}),
+])
+def test_the_admin_calls_explain_bad_bodies_in_chinese(client, method, path, body, said):
+    """marshmallow's English messages are not shown: each error is told in Chinese at its field."""
+    response = client.open(path, method=method, data=json.dumps(body), content_type=JSON)
+    assert response.status_code == 422
+    assert said in response.get_json()["errors"]
+
+
 @pytest.mark.parametrize(("path", "body"), [
     ("/api/v1/batches/certificate", {"documents": [example("certificate")], "webhook": f"https://{'h' * 1_000_000}.example/"}),
     (f"/api/v1/documents/{'k' * 3000}", {}),
