@@ -117,6 +117,11 @@ FILE_HEADERS = {
         "filename*=UTF-8''<URL 编码的中文文件名>（curl -OJ 等不读 filename* 的客户端用前者）"
     ),
 }
+DOWNLOAD_HEADERS = {
+    "Content-Disposition": header(
+        "attachment; filename=\"<ASCII 文件名>\"; filename*=UTF-8''<URL 编码的中文文件名>（curl -OJ 等不读 filename* 的客户端用前者）"
+    ),
+}
 MADE_HEADERS = {
     **FILE_HEADERS,
     "Location": header("这份文书记录的地址（GET 得到记录，其后加 /file 重新下载）"),
