@@ -13,6 +13,8 @@ SECTIONS = {"Options": "选项", "Commands": "命令", "Positional arguments": "
 # The bracketed notes click appends to an option's help: [default: 8000], [required], [env var: X; default: 8000].
 NOTE = re.compile(r"\[([^\[\]]*)\]$")
 NOTE_WORDS = (("default: ", "默认："), ("env var: ", "环境变量："), ("required", "必填"), ("; ", "；"))
+# The usage error click raises as a plain UsageError, known only by its wording: words after the last argument.
+EXTRA_ARGUMENTS = re.compile(r"Got unexpected extra arguments? \((.*)\)", re.S)
 
 
 class Formatter(click.HelpFormatter):
@@ -87,6 +89,9 @@ def _message(error: click.UsageError) -> str:
         return f"选项 {error.option_name} 用法有误（需要一个值，或不接受值）。"
     if isinstance(error, click.BadParameter):
         return f"{name} 的值无效：{_bad_value(param, error)}"
+    extra = EXTRA_ARGUMENTS.fullmatch(error.message)
+    if extra:
+        return f"多余的参数：{extra.group(1)}。"
     return f"用法有误：{error.message}"
 
 

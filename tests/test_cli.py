@@ -231,6 +231,8 @@ def test_a_missing_or_wrong_kind_is_a_chinese_usage_error_listing_the_kinds(tmp_
     (["keys", "create", "oa", "--scope", "everything"], "--scope 的值无效：应为以下之一：admin、read、render"),
     (["numbers", "set-next", "中心党总支", "二〇二六", "3"], "YEAR 的值无效：应为整数"),
     (["render", "certificate", "no-such-file.json"], "DATA 的值无效：找不到这个文件"),
+    (["kinds", "extra"], "多余的参数：extra"),
+    (["render", "certificate", str(EXAMPLES / "certificate.json"), "a", "b"], "多余的参数：a b"),
 ])
 def test_usage_errors_are_told_in_chinese(tmp_path, args, said):
     """Unknown commands and options and bad values: exit 2 with a Chinese message and where to find help."""
@@ -238,7 +240,7 @@ def test_usage_errors_are_told_in_chinese(tmp_path, args, said):
     assert result.returncode == 2
     assert f"错误：{said}" in result.stderr
     assert "--help 查看说明" in result.stderr
-    assert not any(word in result.stderr for word in ("Usage", "Error:", "Invalid value", "No such"))
+    assert not any(word in result.stderr for word in ("Usage", "Error:", "Invalid value", "No such", "Got unexpected"))
 
 
 def test_keys_revoke_by_name(runner):

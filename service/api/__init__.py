@@ -8,31 +8,24 @@ import flask_smorest
 from apispec.ext.marshmallow.common import MODIFIERS
 from flask import Flask, Response
 from flask_limiter import Limiter
-from flask_smorest import abort
-from webargs.flaskparser import FlaskParser
 
-from schemas.profile import PROFILE
+from .arguments import ArgumentsParser
 
-from . import batches, documents, kinds, numbers, ops, profile, templates
-from .. import profile as profiles
-from ..documents import services
-from ..jsonschema import profile_values
-from .auth import rate_limit_key
-from .problems import PROBLEM_JSON, ProblemSchema, from_http_exception, from_unexpected
+# Set before the blueprints' modules are imported below: Blueprint.arguments takes the parser when a
+# view is declared, so a parser set afterwards would never be used.
+flask_smorest.Blueprint.ARGUMENTS_PARSER = ArgumentsParser()
+
+from schemas.profile import PROFILE  # noqa: E402
+
+from . import batches, documents, kinds, numbers, ops, profile, templates  # noqa: E402
+from .. import profile as profiles  # noqa: E402
+from ..documents import services  # noqa: E402
+from ..jsonschema import profile_values  # noqa: E402
+from .auth import rate_limit_key  # noqa: E402
+from .problems import PROBLEM_JSON, ProblemSchema, from_http_exception, from_unexpected  # noqa: E402
 
 
 RETRY_AFTER = {"description": "多少秒后可以重试", "schema": {"type": "integer"}}
-
-
-class ArgumentsParser(FlaskParser):
-    """webargs' parser with a Chinese problem for a body that is not JSON."""
-
-    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
-        """Malformed JSON is a 400 problem."""
-        abort(400, message="请求体不是有效的 JSON。")
-
-
-flask_smorest.Blueprint.ARGUMENTS_PARSER = ArgumentsParser()
 
 
 class Api(flask_smorest.Api):

@@ -28,7 +28,7 @@ from ..store.batches import Work
 from ..store.db import writing
 from .auth import caller, require
 from ..renditions import of_batch, renditions
-from .documents import FILE, PDF, XLSX, ZIP, ascii_filename, download, json_body
+from .documents import DOWNLOAD_HEADERS, FILE, PDF, XLSX, ZIP, ascii_filename, download, header, json_body
 from .kinds import kind_or_404
 from .problems import documented, unavailable
 
@@ -162,6 +162,7 @@ def _register_create_routes(catalog: Catalog) -> None:
         view = blp.doc(operationId=f"create-{kind.id}-batch", requestBody=body, parameters=[webhook_param])(view)
         view = blp.response(202, BatchSchema, description="已接受，正在处理")(view)
         view = blp.doc(responses={"202": {"description": "已接受，正在处理", "links": BATCH_LINKS,
+                                          "headers": {"Location": header("这个批量任务的地址（GET 得到进度）")},
                                           "content": {"application/json": {"schema": BatchSchema}}}})(view)
         view = documented(blp, 400, 401, 403, 413, 415, 422, 429, 503)(view)
         blp.add_url_rule(f"/batches/{kind.id}", endpoint=f"create-{kind.id}-batch", view_func=view, methods=["POST"])
@@ -215,7 +216,7 @@ class BatchArchive(MethodView):
 
     @require("read")
     @blp.doc(operationId="get-batch-archive")
-    @blp.doc(responses={"200": {"description": "文书压缩包（按行顺序，文件名按各种文书的命名规则）", "content": {ZIP: FILE}}})
+    @blp.doc(responses={"200": {"description": "文书压缩包（按行顺序，文件名按各种文书的命名规则）", "content": {ZIP: FILE}, "headers": DOWNLOAD_HEADERS}})
     @documented(blp, 401, 403, 404, 409, 429)
     def get(self, batch_id: str):
         """Download the zip of a finished batch's documents."""
@@ -230,7 +231,7 @@ class BatchPdf(MethodView):
     """A finished batch's documents as one PDF."""
 
     @require("read")
-    @blp.doc(responses={"200": {"description": "全部文书合并为一个 PDF（按行顺序，可一次打印）", "content": {PDF: FILE}}})
+    @blp.doc(responses={"200": {"description": "全部文书合并为一个 PDF（按行顺序，可一次打印）", "content": {PDF: FILE}, "headers": DOWNLOAD_HEADERS}})
     @documented(blp, 401, 403, 404, 409, 429, 503)
     def get(self, batch_id: str):
         """Download a finished batch's documents merged into one PDF, in row order, for one print job."""
@@ -254,7 +255,7 @@ class BatchReport(MethodView):
 
     @require("read")
     @blp.doc(operationId="get-batch-report")
-    @blp.doc(responses={"200": {"description": "错误报告（未生成的行，错误单元格标红并附批注；另列提示）", "content": {XLSX: FILE}}})
+    @blp.doc(responses={"200": {"description": "错误报告（未生成的行，错误单元格标红并附批注；另列提示）", "content": {XLSX: FILE}, "headers": DOWNLOAD_HEADERS}})
     @documented(blp, 401, 403, 404, 409, 429)
     def get(self, batch_id: str):
         """Download a finished batch's error report (.xlsx): fix it and upload it again as it is."""
@@ -269,7 +270,7 @@ class KindSheet(MethodView):
     """A kind's blank workbook."""
 
     @require("read")
-    @blp.doc(responses={"200": {"description": "空白表格：中文列名、填写说明、下拉选项和一行示例", "content": {XLSX: FILE}}})
+    @blp.doc(responses={"200": {"description": "空白表格：中文列名、填写说明、下拉选项和一行示例", "content": {XLSX: FILE}, "headers": DOWNLOAD_HEADERS}})
     @documented(blp, 401, 403, 404, 429)
     def get(self, kind_id: str):
         """Download the blank workbook of a kind, with help, drop-down lists and one example row."""

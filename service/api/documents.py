@@ -14,7 +14,7 @@ from flask import Response, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from schemas.common import Range, capped, surrogate_errors
+from schemas.common import Range
 
 from .. import pdf
 from ..catalog import Catalog, Kind
@@ -22,6 +22,7 @@ from ..renditions import Renditions, renditions
 from ..documents import Invalid, services
 from ..store import documents as records, packs
 from ..store.errors import IdempotencyConflict, NumberTaken
+from .arguments import encodable
 from .problems import documented
 from .auth import caller, require
 from .kinds import kind_or_404
@@ -116,6 +117,11 @@ FILE_HEADERS = {
         "filename*=UTF-8''<URL 编码的中文文件名>（curl -OJ 等不读 filename* 的客户端用前者）"
     ),
 }
+DOWNLOAD_HEADERS = {
+    "Content-Disposition": header(
+        "attachment; filename=\"<ASCII 文件名>\"; filename*=UTF-8''<URL 编码的中文文件名>（curl -OJ 等不读 filename* 的客户端用前者）"
+    ),
+}
 MADE_HEADERS = {
     **FILE_HEADERS,
     "Location": header("这份文书记录的地址（GET 得到记录，其后加 /file 重新下载）"),
@@ -157,10 +163,7 @@ def json_body() -> object:
         body = json.loads(request.get_data())
     except (ValueError, RecursionError):
         abort(400, message="请求体不是有效的 JSON（或嵌套过深）。")
-    errors = surrogate_errors(body)
-    if errors:
-        abort(422, message="提交的数据含有无效的 Unicode 字符，请按提示修改。", errors=capped(errors))
-    return body
+    return encodable(body)
 
 
 def _idempotency_key() -> str | None:

@@ -41,11 +41,15 @@ class VoidedSchema(ma.Schema):
 
 
 YEAR = "<int(min=2000,max=2099):year>"
+REPLACEMENT = "\ufffd"
 
 
 def checked_series(series: str) -> str:
-    """The series of the URL, if it could stand in a number; else a 422 naming it."""
+    """The series of the URL, if it could stand in a number; else a 422 naming it. A U+FFFD is where the
+    URL held bytes that are not UTF-8 (Werkzeug replaces them): refused, not recorded as ���."""
     try:
+        if REPLACEMENT in series:
+            raise ma.ValidationError("机关代字含有不是 UTF-8 编码的字节")
         series_name(series)
     except ma.ValidationError as error:
         abort(422, message="机关代字无效。", errors=[{"path": "series", "message": error.messages[0]}])

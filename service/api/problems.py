@@ -4,15 +4,36 @@ from __future__ import annotations
 
 import errno
 import logging
+import re
 from http import HTTPStatus
 
 import marshmallow as ma
 from flask import Response, json
 from werkzeug.exceptions import HTTPException
 
+from schemas.common import capped, path_text
+
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+# marshmallow's own wording, as the API's argument schemas (numbers, profile, listings) give it.
+MARSHMALLOW_MESSAGES = {
+    "Unknown field.": "没有这一项（未知字段）",
+    "Missing data for required field.": "此项必填",
+    "Field may not be null.": "不能为空（null）",
+    "Not a valid integer.": "应为整数",
+    "Not a valid string.": "应为文字（字符串）",
+    "Not a valid boolean.": "应为 true 或 false",
+    "Not a valid date.": "日期格式应为“2026-03-05”",
+    "Invalid input type.": "应为对象（{…}）",
+    "Number too large.": "数值过大",
+    "Invalid value.": "取值无效",
+}
+MARSHMALLOW_PATTERNS = (
+    (re.compile(r"Length must be between (\d+) and (\d+)\."), "长度应为{}–{}个字符"),
+    (re.compile(r"Must be greater than or equal to (\S+) and less than or equal to (\S+)\."), "应在{}到{}之间"),
+    (re.compile(r"Must be one of: (.*)\.", re.S), "应为以下之一：{}"),
+)
 RETRY_AFTER = 5  # seconds, for a database or queue that is restarting, or a disk being freed
 TITLES = {
     400: "请求无效",
@@ -85,14 +106,34 @@ def from_http_exception(error: HTTPException) -> Response:
 
 
 def _webargs_errors(messages: dict) -> list[dict]:
-    """Flatten webargs' {location: {field: [message]}} (or {location: [message]}) into the API's list."""
-    errors = []
+    """Flatten webargs' {location: {field: [message]}} (or {location: [message]}) into the API's list:
+    paths bounded as the documents' are (a field name is whatever the caller sent), at most MAX_ERRORS
+    listed, marshmallow's English in Chinese."""
+    errors: list[dict] = []
     for location in messages.values():
-        fields = location if isinstance(location, dict) else {"": location}
-        for field, field_messages in fields.items():
-            listed = field_messages if isinstance(field_messages, list) else [field_messages]
-            errors.extend({"path": field, "message": str(message)} for message in listed)
-    return errors
+        _flatten((), location, errors)
+    return capped(errors)
+
+
+def _flatten(path: tuple, node, errors: list[dict]) -> None:
+    """Add the messages under `path` (nested as the argument schema is) to `errors`."""
+    if isinstance(node, dict):
+        for key, child in node.items():
+            _flatten((*path, key), child, errors)
+        return
+    for message in node if isinstance(node, list) else [node]:
+        errors.append({"path": path_text(path), "message": in_chinese(str(message))})
+
+
+def in_chinese(message: str) -> str:
+    """One of marshmallow's messages (the API's argument schemas use its fields) in Chinese; ours as they are."""
+    if message in MARSHMALLOW_MESSAGES:
+        return MARSHMALLOW_MESSAGES[message]
+    for pattern, chinese in MARSHMALLOW_PATTERNS:
+        found = pattern.fullmatch(message)
+        if found:
+            return chinese.format(*found.groups())
+    return message
 
 
 def from_unexpected(error: Exception) -> Response:

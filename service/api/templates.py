@@ -19,7 +19,7 @@ from ..templating import versions
 from ..batch.upload import too_large
 from ..templating.checks import MAX_BYTES, Refused
 from .auth import caller, require
-from .documents import DOCX, FILE, ascii_filename, download
+from .documents import DOCX, DOWNLOAD_HEADERS, FILE, ascii_filename, download
 from .kinds import kind_or_404
 from .problems import documented
 
@@ -142,7 +142,7 @@ class TemplateFile(MethodView):
     provide_automatic_options = False
 
     @require("admin")
-    @blp.doc(responses={"200": {"description": "模板文件", "content": {DOCX: FILE}}})
+    @blp.doc(responses={"200": {"description": "模板文件", "content": {DOCX: FILE}, "headers": DOWNLOAD_HEADERS}})
     @documented(blp, 401, 403, 404, 429)
     def get(self, kind_id: str, ref: str):
         """Download a version (a number, `active` to start editing, or `shipped` for the default)."""
@@ -164,8 +164,9 @@ class TemplatePreview(MethodView):
     @blp.doc(parameters=[{"in": "query", "name": "format", "schema": {"type": "string", "enum": list(PREVIEW_FORMATS)},
                           "description": "docx（默认）、pdf 或 png（一页图片，配合 page）"},
                          {"in": "query", "name": "page", "schema": {"type": "integer", "minimum": 1}}],
-             responses={"200": {"description": "示例文书", "content": {DOCX: FILE, "application/pdf": FILE,
-                                                                       "image/png": FILE}}})
+             responses={"200": {"description": "示例文书（png 页面图片不带 Content-Disposition）",
+                                "content": {DOCX: FILE, "application/pdf": FILE, "image/png": FILE},
+                                "headers": DOWNLOAD_HEADERS}})
     @documented(blp, 400, 401, 403, 404, 409, 429, 503)
     def get(self, kind_id: str, ref: str):
         """The kind's example rendered with a version: .docx, or PDF and page images when the converter is available."""

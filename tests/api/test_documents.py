@@ -235,6 +235,22 @@ def test_openapi_documents_every_header_of_a_made_document(client):
         assert "Retry-After" in spec["components"]["responses"][name]["headers"]
 
 
+def test_openapi_documents_the_headers_of_every_download_and_of_an_accepted_batch(client):
+    """Every answer that is a file lists Content-Disposition; a batch's 202 lists its Location."""
+    spec = client.get("/openapi.json").get_json()
+    files = [(path, method, status) for path, operations in spec["paths"].items() for method, operation in operations.items()
+             if isinstance(operation, dict) for status, response in operation.get("responses", {}).items()
+             if status.startswith("2") and any(media.startswith(("application/vnd.", "application/pdf", "application/zip",
+                                                                  "image/")) for media in response.get("content", {}))]
+    assert len(files) >= 8
+    for path, method, status in files:
+        documented = spec["paths"][path][method]["responses"][status].get("headers", {})
+        assert "Content-Disposition" in documented, (path, method, status)
+    accepted = client.post("/api/v1/batches/certificate", json=[example("certificate")])
+    assert accepted.status_code == 202 and accepted.headers["Location"]
+    assert "Location" in spec["paths"]["/api/v1/batches/certificate"]["post"]["responses"]["202"]["headers"]
+
+
 def test_a_preview_is_neither_numbered_nor_recorded(client):
     """?preview=true: 200 with the document (× for the serial, 预览- file name), no record, no number used."""
     data = {**example("certificate"), "number": None}

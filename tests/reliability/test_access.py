@@ -77,7 +77,7 @@ def test_unknown_kinds_need_a_key_first(client, make_key, path):
     assert client.post(path, json={}, headers={"X-API-Key": token}).status_code == 404
 
 
-@pytest.mark.parametrize("series", ["%00", "a%0Ab", "%E3%80%94x", "%20", "x" * 31, "%09tab"])
+@pytest.mark.parametrize("series", ["%00", "a%0Ab", "%E3%80%94x", "%20", "x" * 31, "%09tab", "%ED%A0%80", "a%FFb"])
 def test_series_names_are_validated(client, series):
     """PUT …/numbers/{series}/{year}/next takes only a series that could stand in a number: 422 naming it."""
     for method, path, body in (("put", f"/api/v1/numbers/{series}/2026/next", {"next_serial": 3}),

@@ -1,0 +1,29 @@
+"""How the API reads JSON bodies: malformed is a 400 problem, a lone surrogate a 422 naming where it is."""
+
+from __future__ import annotations
+
+from flask_smorest import abort
+from webargs.flaskparser import FlaskParser
+
+from schemas.common import capped, surrogate_errors
+
+
+def encodable(body: object) -> object:
+    """The JSON body as given; a 422 naming each key or text with a lone surrogate (JSON can spell one,
+    \\ud800, but nothing can store it)."""
+    errors = surrogate_errors(body)
+    if errors:
+        abort(422, message="提交的数据含有无效的 Unicode 字符，请按提示修改。", errors=capped(errors))
+    return body
+
+
+class ArgumentsParser(FlaskParser):
+    """webargs' parser (flask-smorest's arguments) holding bodies to the same rules as the documents' own."""
+
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        """Malformed JSON is a 400 problem."""
+        abort(400, message="请求体不是有效的 JSON。")
+
+    def _raw_load_json(self, req):
+        """The JSON body; a lone surrogate is a 422 naming where it is."""
+        return encodable(super()._raw_load_json(req))
