@@ -173,6 +173,8 @@ def schema(kind: Kind) -> None:
 @with_appcontext
 def render(kind: Kind, data: Path, output: Path | None, as_pdf: bool, preview: bool) -> None:
     """校验数据、编号、生成并登记一份文书；数据有误时列出全部错误并以状态 2 退出。"""
+    from schemas.common import MAX_ERRORS
+
     from .documents import Invalid, services
 
     payload = _read_json(data)
@@ -180,7 +182,8 @@ def render(kind: Kind, data: Path, output: Path | None, as_pdf: bool, preview: b
         made = services().preview(kind, payload) if preview else services().produce(kind, payload, "cli")
     except Invalid as invalid:
         _echo_problems(invalid.errors, "错误")
-        raise InputError(f"数据有 {len(invalid.errors)} 处错误，未生成文书。") from None
+        total = f" {len(invalid.errors)} " if len(invalid.errors) <= MAX_ERRORS else f"超过 {MAX_ERRORS} "  # the rest counted above
+        raise InputError(f"数据有{total}处错误，未生成文书。") from None
     except NumberTaken as taken:
         raise InputError(f"编号已被{'作废' if taken.voided else '使用'}，不能重复使用。") from None
     record = None if preview else made.record

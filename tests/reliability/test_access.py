@@ -90,3 +90,16 @@ def test_series_names_are_validated(client, series):
 def test_a_good_series_is_still_adopted(client):
     """A 机关代字 as the numbers use it is accepted."""
     assert client.put("/api/v1/numbers/中心党总支/2026/next", json={"next_serial": 12}).status_code == 204
+
+
+@pytest.mark.parametrize("series", ["\x00", "a\nb", "〔x", " ", "x" * 31])
+def test_the_command_line_validates_series_names_too(tmp_path, monkeypatch, series):
+    """docgen numbers set-next and void refuse such a series with the API's message, exit status 2."""
+    from click.testing import CliRunner
+
+    from service.cli import main
+
+    monkeypatch.setenv("DOCGEN_INSTANCE_PATH", str(tmp_path / "instance"))
+    for arguments in (["set-next", series, "2026", "3"], ["void", series, "2026", "3", "--reason", "印错"]):
+        result = CliRunner().invoke(main, ["numbers", *arguments])
+        assert result.exit_code == 2 and "机关代字应为" in result.output, result.output

@@ -133,3 +133,19 @@ def test_other_echoed_input_is_shortened(batch_app, path, body):
     response = batch_app.test_client().post(path, json=body)
     assert response.status_code in (404, 422)
     assert len(response.data) < 2_000
+
+
+def test_the_command_line_lists_as_many_errors_and_says_there_are_more(tmp_path, monkeypatch):
+    """docgen render with 10,000 bad items: 100 errors and a count of the rest, and no wrong total."""
+    from click.testing import CliRunner
+
+    from service.cli import main
+
+    monkeypatch.setenv("DOCGEN_INSTANCE_PATH", str(tmp_path / "instance"))
+    data = tmp_path / "data.json"
+    data.write_text(json.dumps({**example("meeting-minutes"), "attendees": [1] * 10_000}), encoding="utf-8")
+    result = CliRunner().invoke(main, ["render", "meeting-minutes", str(data)])
+    assert result.exit_code == 2
+    assert f"另有{10_000 - MAX_ERRORS}处错误未列出" in result.output
+    assert f"数据有超过 {MAX_ERRORS} 处错误" in result.output
+    assert len(result.output) < 20_000

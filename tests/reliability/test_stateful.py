@@ -43,21 +43,19 @@ class Links(schema.as_state_machine()):
 
 
 def test_scenarios_along_the_links_never_fail_a_check():
-    """Scenarios of up to 6 steps: documents made are fetched through their links, record and file.
+    """Scenarios of up to 6 steps along the links: every response passes every check (none is a 5xx).
 
-    Which scenarios are generated depends on what schemathesis learnt earlier in the session, so
-    the links are asserted to be followed whenever a document was made; test_the_links_lead_to_the_record_and_file
-    checks them on their own. Batch links are followed when a generated batch is accepted, which is
-    rare: most generated envelopes name a webhook whose host is not allowed (a server setting), so 422.
+    Which scenarios are generated, and how often a link is taken after a document is made, depends
+    on chance and on what schemathesis learnt earlier in the session; test_the_links_lead_to_the_record_and_file
+    checks the links themselves. Batch links are rarely reached: most generated envelopes name a
+    webhook whose host is not allowed (a server setting), so 422.
     """
     Links.run(settings=settings(max_examples=60, stateful_step_count=6, deadline=None, derandomize=True,
                                 suppress_health_check=list(HealthCheck)))
-    made = sum(n for (method, path, status), n in CALLS.items() if method == "POST" and status == 201)
-    if made:
-        for path in ("/api/v1/documents/{document_id}", "/api/v1/documents/{document_id}/file"):
-            assert CALLS[("GET", path, 200)] > 0, (path, CALLS)
-    print(f"stateful scenarios: {sum(CALLS.values())} calls, {made} documents made, "
-          f"{sum(n for (_, _, status), n in CALLS.items() if status >= 500)} answered 5xx")
+    made = sum(n for (method, _, status), n in CALLS.items() if method == "POST" and status == 201)
+    followed = sum(n for (method, path, status), n in CALLS.items() if method == "GET" and "{document_id}" in path)
+    print(f"stateful scenarios: {sum(CALLS.values())} calls, {made} documents made, {followed} record or file "
+          f"calls through the links, {sum(n for (_, _, status), n in CALLS.items() if status >= 500)} answered 5xx")
 
 
 def test_the_links_lead_to_the_record_and_file():
