@@ -198,7 +198,7 @@ def test_the_install_script_tells_a_user_without_sudo_what_to_do(tmp_path):
 def test_ci_and_the_dockerfile_install_system_packages_with_the_same_script():
     """.ci/run and the Dockerfile call the script the README's run command calls; none runs apt-get install itself."""
     ci, dockerfile = (ROOT / ".ci" / "run").read_text(), (ROOT / "Dockerfile").read_text()
-    assert f"\n{INSTALL_SCRIPT}\n" in ci
+    assert f"\n{INSTALL_SCRIPT} apt-packages.txt apt-packages-test.txt\n" in ci
     assert "RUN /tmp/ci/install-system-packages" in dockerfile
     assert "apt-get install" not in ci + dockerfile
     assert APT_FLAGS in (ROOT / INSTALL_SCRIPT).read_text()
