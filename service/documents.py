@@ -15,7 +15,7 @@ from . import profile
 from .catalog import Catalog, Checked, Kind
 from .checks import unknown_paths
 from .engine import EngineError, Template, compiled
-from .store import db, documents as records, migrate, packs, templates
+from .store import db, migrate, packs, records, templates
 from .store.errors import IdempotencyConflict, NumberTaken
 from .store.files import Storage, storage_from_url
 from .store.numbering import NextNumber, Number, NumberSource, Reserved

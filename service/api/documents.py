@@ -20,7 +20,7 @@ from .. import pdf
 from ..catalog import Catalog, Kind
 from ..renditions import Renditions, renditions
 from ..documents import Invalid, services
-from ..store import documents as records, packs
+from ..store import packs, records
 from ..store.errors import IdempotencyConflict, NumberTaken
 from .problems import documented
 from .auth import caller, require
@@ -219,7 +219,7 @@ def create(kind_id: str):
         abort(409, message="该 Idempotency-Key 已用于另一份不同的请求。")
     record = made.record
     headers = {
-        "Location": url_for("documents.Document", document_id=record.id),
+        "Location": url_for("documents.DocumentRecord", document_id=record.id),
         "X-Docgen-Warnings": str(len(record.warnings)),
         "X-Docgen-Document-Id": record.id,
     }
@@ -345,7 +345,7 @@ def record_or_404(document_id: str):
 
 
 @blp.route("/<document_id>")
-class Document(MethodView):
+class DocumentRecord(MethodView):
     """One record."""
 
     provide_automatic_options = False

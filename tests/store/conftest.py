@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from service.store.db import writing
-from service.store.documents import NewDocument, Rendered, Saved, create_document
+from service.store.records import NewDocument, Rendered, Saved, create_document
 from service.store.files import LocalStorage
 from service.store.numbering import Number, NumberSource
 
