@@ -1,23 +1,28 @@
-"""Document records: create one or many (numbers, files and rows in one transaction), replay, get and list."""
+"""Document records: find an earlier one by idempotency key, store new files, insert rows, get and list.
+
+Only persistence: making a document (validate, number, render) is service/documents.py's.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, func, insert, select
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import insert as insert_statement
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.store import packs
 from service.store.db import require_write
-from service.store.errors import IdempotencyConflict, NumberTaken
+from service.store.errors import IdempotencyConflict
 from service.store.models import Document, new_id, utcnow
-from service.store.numbering import Allocation, Number, NumberSource
+from service.store.numbering import Number
 
 if TYPE_CHECKING:
     from service.store.files import Storage
@@ -56,30 +61,6 @@ class Record(SimpleNamespace):
     as much as the package it records."""
 
 
-class Saved(NamedTuple):
-    """The outcome of create_document; `replayed` is True when an earlier record was returned.
-
-    `content` is the file when it was made now; a replayed file is not read back (None).
-    """
-
-    document: Document | Record
-    replayed: bool
-    content: bytes | None = None
-
-
-@dataclass(frozen=True)
-class Pending:
-    """One document to create: the request, how to render it and where its number comes from.
-
-    `early` is the outcome of rendering it before the write transaction (see render_early).
-    """
-
-    new: NewDocument
-    render: Callable[[Number | None], Rendered]
-    number: NumberSource | None = None
-    early: Saved | Exception | None = None
-
-
 @dataclass(frozen=True)
 class Page:
     """One page of a document listing, newest first, with the total matching count."""
@@ -90,120 +71,45 @@ class Page:
     offset: int
 
 
-def create_document(
-    session: Session,
-    storage: Storage,
-    new: NewDocument,
-    render: Callable[[Number | None], Rendered],
-    number: NumberSource | None = None,
-) -> Saved:
-    """Claim the number, render, record the document and store its file in one transaction.
+class Attempt:
+    """One try at recording in a savepoint of the caller's write transaction (see attempts())."""
 
-    The caller's transaction must come from writing(); `render` runs inside it, holding the
-    series' counter lock (on SQLite the write lock), so it should only render. A repeated
-    idempotency key with the same request hash returns the earlier record without rendering;
-    with another hash it raises IdempotencyConflict. A supplied number already issued or
-    voided raises NumberTaken. If `render` raises, nothing is recorded and no serial is used;
-    the file is stored last, so a record never lacks its file.
-    """
-    outcome = create_documents(session, storage, [Pending(new, render, number)])[0]
-    if isinstance(outcome, Exception):
-        raise outcome
-    return outcome
+    def __init__(self, session: Session, last: bool) -> None:
+        """Prepare a try; the last one lets a conflict through."""
+        self.session, self.last, self.done = session, last, False
 
+    def __enter__(self) -> Attempt:
+        """Open the savepoint."""
+        self.savepoint = self.session.begin_nested()
+        return self
 
-def render_early(storage: Storage, pending: Sequence[Pending], failures: tuple[type[Exception], ...] = ()) -> list[Pending]:
-    """Render and store, before any transaction, the items whose number is known already.
-
-    That is every item without a number, with a supplied one or with one reserved earlier; only
-    the next serial of a series must be rendered inside the transaction that allocates it.
-    Done early, the work holds no lock, so several processes can do it at once. A render error of
-    the types in `failures` becomes the item's outcome. Files of items that turn out to be replays
-    or to carry a taken number are removed by discard_unused() after the transaction.
-    """
-    early: dict[int, Saved | Exception] = {}
-    for position, item in enumerate(pending):
-        if item.number is None or item.number.ahead is not None:
-            early[position] = _render(item, item.number.ahead if item.number else None, failures)
-    store_files(storage, [saved for saved in early.values() if isinstance(saved, Saved)])
-    return [replace(item, early=early.get(position)) for position, item in enumerate(pending)]
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: Any) -> bool:
+        """Keep the savepoint's work if all went well; undo it on an error, and swallow a conflict to try again."""
+        if error is None:
+            self.savepoint.commit()
+            self.done = True
+            return False
+        self.savepoint.rollback()
+        return isinstance(error, IntegrityError) and not self.last
 
 
-def discard_unused(storage: Storage, pending: Sequence[Pending], outcomes: Sequence[Saved | Exception],
-                   committed: bool) -> None:
-    """Delete the files stored for `pending` that no committed document uses: those rendered early for
-    replays or taken numbers and, when the transaction failed (the database away, the disk full), all."""
-    made = {outcome.document.file_key for outcome in outcomes if isinstance(outcome, Saved) and not outcome.replayed}
-    early = {item.early.document.file_key for item in pending if isinstance(item.early, Saved)}
-    for key in (early | made) - (made if committed else set()):
-        storage.delete(key)
-
-
-def create_documents(
-    session: Session,
-    storage: Storage,
-    pending: Sequence[Pending],
-    failures: tuple[type[Exception], ...] = (),
-) -> list[Saved | Exception]:
-    """Create many documents in the caller's write transaction: one outcome per item, in order.
-
-    Each item behaves as create_document() would on its own, in item order: replays, numbers
-    allocated in turn. IdempotencyConflict, NumberTaken and render errors of the types in
-    `failures` become that item's outcome and use no serial; any other error aborts the call.
-    Items rendered early keep that rendering; the others are rendered here and their files
-    stored before this returns (so before the caller commits); rows are inserted in bulk. If a
-    concurrent transaction (PostgreSQL) records a twin or a number first, the whole call is
-    tried again.
-    """
+def attempts(session: Session) -> Iterator[Attempt]:
+    """Savepoints to record in, `for attempt in attempts(session): with attempt: ...`, tried again when a
+    concurrent transaction (PostgreSQL) recorded a twin or a number first; the last conflict is raised."""
     require_write(session)
     for attempt in range(CONFLICT_RETRIES):
-        try:
-            with session.begin_nested():
-                return _create(session, storage, pending, failures)
-        except IntegrityError:
-            if attempt == CONFLICT_RETRIES - 1:
-                raise
-    raise AssertionError("unreachable")
+        current = Attempt(session, last=attempt == CONFLICT_RETRIES - 1)
+        yield current
+        if current.done:
+            return
 
 
-def _create(session: Session, storage: Storage, pending: Sequence[Pending],
-            failures: tuple[type[Exception], ...]) -> list[Saved | Exception]:
-    """Replay, number, render and store each item, then insert the numbers and rows in bulk."""
-    known = _known(session, pending)
-    allocation = Allocation(session)
-    outcomes: list[Saved | Exception] = []
-    for item in pending:
-        outcome = _replay(known, item.new) or _make(allocation, item, failures)
-        if isinstance(outcome, Saved) and item.new.idempotency_key:
-            known[(item.new.created_by, item.new.idempotency_key)] = outcome.document
-        outcomes.append(outcome)
-    fresh = [saved for saved in outcomes if isinstance(saved, Saved) and not saved.replayed]
-    store_files(storage, [saved for saved in fresh if saved.document.file_key is None])
-    allocation.register()
-    if fresh:
-        session.connection().execute(insert(DOCUMENTS), [_columns(saved.document) for saved in fresh])
-    return outcomes
-
-
-def store_files(storage: Storage, made: Sequence[Saved]) -> None:
-    """Store the files of new documents and note where: one alone under its id, several as one pack."""
-    if len(made) == 1:
-        document = made[0].document
-        document.file_key = f"documents/{document.id}.{document.format}"
-        storage.put(document.file_key, made[0].content)
-    elif made:
-        key = f"documents/{new_id()}.zip"
-        for saved in made:
-            saved.document.file_key, saved.document.file_entry = key, f"{saved.document.id}.{saved.document.format}"
-        storage.put(key, packs.pack((saved.document.file_entry, saved.content) for saved in made))
-
-
-def _known(session: Session, pending: Sequence[Pending]) -> dict[tuple[str, str], Document]:
-    """Documents already recorded under the items' idempotency keys, by (creator, key)."""
+def known(session: Session, news: Iterable[NewDocument]) -> dict[tuple[str, str], Document]:
+    """Documents already recorded under the idempotency keys of `news`, by (creator, key)."""
     keys: dict[str, set[str]] = {}
-    for item in pending:
-        if item.new.idempotency_key:
-            keys.setdefault(item.new.created_by, set()).add(item.new.idempotency_key)
+    for new in news:
+        if new.idempotency_key:
+            keys.setdefault(new.created_by, set()).add(new.idempotency_key)
     found: dict[tuple[str, str], Document] = {}
     for creator, wanted in keys.items():
         query = select(Document).where(Document.created_by == creator, Document.idempotency_key.in_(sorted(wanted)))
@@ -211,38 +117,21 @@ def _known(session: Session, pending: Sequence[Pending]) -> dict[tuple[str, str]
     return found
 
 
-def _replay(known: dict[tuple[str, str], Document], new: NewDocument) -> Saved | IdempotencyConflict | None:
-    """The earlier document under the same key, a conflict if it was another request, or None."""
-    document = known.get((new.created_by, new.idempotency_key)) if new.idempotency_key else None
-    if document is None:
-        return None
-    if document.request_hash != new.request_hash:
-        return IdempotencyConflict(f"idempotency key {new.idempotency_key!r} was used for another request")
-    return Saved(document, replayed=True)
+def replayed(found: dict[tuple[str, str], Document | Record], new: NewDocument) -> Document | Record | None:
+    """The earlier document under `new`'s idempotency key in `found` (see known()), or None; IdempotencyConflict
+    if it was made for another request."""
+    document = found.get((new.created_by, new.idempotency_key)) if new.idempotency_key else None
+    if document is not None and document.request_hash != new.request_hash:
+        raise IdempotencyConflict(f"idempotency key {new.idempotency_key!r} was used for another request")
+    return document
 
 
-def _make(allocation: Allocation, item: Pending, failures: tuple[type[Exception], ...]) -> Saved | Exception:
-    """Hold the item's number and render it (unless it was rendered early); a failure gives the number back."""
-    try:
-        number = allocation.take(item.number) if item.number is not None else None
-    except NumberTaken as taken:
-        return taken
-    made = item.early if item.early is not None else _render(item, number, failures)
-    if isinstance(made, Exception) and number is not None:
-        allocation.give_back(number)
-    return made
+def earlier(session: Session, new: NewDocument) -> Document | None:
+    """The document recorded before under `new`'s idempotency key, or None; IdempotencyConflict if another request."""
+    return replayed(known(session, [new]), new) if new.idempotency_key else None
 
 
-def _render(item: Pending, number: Number | None, failures: tuple[type[Exception], ...]) -> Saved | Exception:
-    """Render one item with its number: the new document, not yet stored, or the render error."""
-    try:
-        rendered = item.render(number)
-    except failures as error:
-        return error
-    return Saved(_document(item.new, rendered, number), replayed=False, content=rendered.content)
-
-
-def _document(new: NewDocument, rendered: Rendered, number: Number | None) -> Record:
+def new_record(new: NewDocument, rendered: Rendered, number: Number | None) -> Record:
     """The record of a newly rendered document (not yet stored nor inserted)."""
     return Record(
         id=new_id(),
@@ -256,6 +145,42 @@ def _document(new: NewDocument, rendered: Rendered, number: Number | None) -> Re
         created_at=utcnow(),
         **_number_columns(number),
     )
+
+
+def store_files(storage: Storage, made: Sequence[tuple[Record, bytes]]) -> list[str]:
+    """Store the files of new records and note where in each: one alone under its id, several as one pack.
+    Returns the keys written (for the caller to remove if the records are not committed)."""
+    if len(made) == 1:
+        record, content = made[0]
+        record.file_key = f"documents/{record.id}.{record.format}"
+        storage.put(record.file_key, content)
+        return [record.file_key]
+    if not made:
+        return []
+    key = f"documents/{new_id()}.zip"
+    for record, _ in made:
+        record.file_key, record.file_entry = key, f"{record.id}.{record.format}"
+    storage.put(key, packs.pack((record.file_entry, content) for record, content in made))
+    return [key]
+
+
+def insert(session: Session, made: Sequence[Record]) -> None:
+    """Insert new records in one statement, in the caller's write transaction."""
+    require_write(session)
+    if made:
+        session.connection().execute(insert_statement(DOCUMENTS), [_columns(record) for record in made])
+
+
+@contextmanager
+def removed_unless_committed(storage: Storage) -> Iterator[list[str]]:
+    """A list to note stored file keys in; they are deleted again if the block (its transaction) fails."""
+    stored: list[str] = []
+    try:
+        yield stored
+    except BaseException:
+        for key in stored:
+            storage.delete(key)
+        raise
 
 
 def _columns(document: Document | Record) -> dict[str, Any]:
