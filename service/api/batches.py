@@ -16,7 +16,7 @@ from flask import current_app, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from .. import pdf
+from .. import messages, pdf
 from ..batch import archive, jobs, queue, webhook
 from ..batch.paths import report_key
 from ..batch.upload import UnsafeUpload, check_xlsx
@@ -237,7 +237,7 @@ class BatchPdf(MethodView):
         batch = finished_or_409(batch_id)
         converter = renditions()
         if converter is None:
-            abort(503, message="本服务未安装 PDF 转换组件；文书压缩包可照常下载。")
+            abort(503, message=f"{messages.PDF_UNAVAILABLE}；文书压缩包可照常下载。")
         try:
             content = of_batch(converter, services(), batch.id)
         except LookupError:

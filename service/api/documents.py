@@ -16,7 +16,7 @@ from flask_smorest import Blueprint, abort
 
 from schemas.common import Range, capped, surrogate_errors
 
-from .. import pdf
+from .. import messages, pdf
 from ..catalog import Catalog, Kind
 from ..renditions import Renditions, renditions
 from ..documents import Invalid, services
@@ -50,7 +50,6 @@ PREVIEW_PARAMETER = {
     "description": "true：只校验并生成预览（文件名以“预览-”开头，缺省的编号印作 ×号），不编号、不记录，返回 200",
 }
 MAX_IDEMPOTENCY_KEY = 200
-INVALID = "提交的数据有误，请按提示修改。"
 INTEGER = {"invalid": "应为整数"}
 DATE = {"invalid": "日期格式应为 YYYY-MM-DD"}
 
@@ -193,7 +192,7 @@ def converted(convert: Callable[[Renditions], bytes], headers: dict | None) -> b
     """A PDF made by `convert` with the app's renditions; 503 (with Retry-After when it may work later) otherwise."""
     converter = renditions()
     if converter is None:
-        abort(503, message="本服务未安装 PDF 转换组件；Word 文档已生成，可照常下载。", headers=headers or {})
+        abort(503, message=f"{messages.PDF_UNAVAILABLE}；Word 文档已生成，可照常下载。", headers=headers or {})
     try:
         return convert(converter)
     except pdf.PdfError as error:
@@ -212,11 +211,11 @@ def create(kind_id: str):
     try:
         made = services().produce(kind, payload, caller(), _idempotency_key())
     except Invalid as invalid:
-        abort(422, message=INVALID, errors=invalid.errors)
+        abort(422, message=messages.INVALID, errors=invalid.errors)
     except NumberTaken as taken:
-        abort(409, message=f"编号已被{'作废' if taken.voided else '使用'}，不能重复使用。")
+        abort(409, message=messages.number_taken(taken))
     except IdempotencyConflict:
-        abort(409, message="该 Idempotency-Key 已用于另一份不同的请求。")
+        abort(409, message=messages.IDEMPOTENCY_CONFLICT)
     record = made.record
     headers = {
         "Location": url_for("documents.DocumentRecord", document_id=record.id),
@@ -241,7 +240,7 @@ def _preview(kind: Kind, payload: object, wanted: str) -> Response:
     try:
         rendered = services().preview(kind, payload)
     except Invalid as invalid:
-        abort(422, message=INVALID, errors=invalid.errors)
+        abort(422, message=messages.INVALID, errors=invalid.errors)
     headers = {
         "X-Docgen-Preview": "true",
         "X-Docgen-Warnings": str(len(rendered.warnings)),

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .. import profile
+from .. import messages, profile
 from ..catalog import Checked, Kind
 from ..documents import Invalid, Outcome, Produced, Request, Services, number_source
 from ..engine import EngineError
@@ -210,8 +210,7 @@ def _reserve_numbers(session, kind: Kind, entries: list[dict]) -> None:
 
 def _taken(kind: Kind, taken: NumberTaken) -> dict:
     """The row error for a supplied number that is already issued or voided."""
-    state = "作废" if taken.voided else "使用"
-    return {"path": kind.numbering.field, "message": f"编号已被{state}，不能重复使用；留空则自动编号"}
+    return {"path": kind.numbering.field, "message": messages.number_taken(taken, messages.AUTOMATIC_NUMBER)}
 
 
 def run_chunk(batching: Batching, batch_id: str, seq: int, enqueue: Enqueue) -> None:
@@ -281,9 +280,9 @@ def _outcome(kind: Kind, row: int, outcome: Outcome | None, errors: list[dict] |
     if isinstance(outcome, NumberTaken):
         return RowOutcome(row, None, [_taken(kind, outcome)])
     if isinstance(outcome, EngineError):
-        return RowOutcome(row, None, [{"path": getattr(outcome, "path", ""), "message": "模板无法写入这一行的数据，请检查特殊字符"}])
+        return RowOutcome(row, None, [{"path": getattr(outcome, "path", ""), "message": messages.TEMPLATE_FAILED}])
     if outcome is not None:
-        return RowOutcome(row, None, [{"path": "", "message": "这一行与先前生成的文书冲突"}])
+        return RowOutcome(row, None, [{"path": "", "message": messages.ROW_CONFLICT}])
     return RowOutcome(row, None, errors or [])
 
 
