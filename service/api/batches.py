@@ -68,10 +68,7 @@ def create(kind_id: str):
     """Store the upload, record the batch and queue it; 202 with its progress and Location."""
     kind = kind_or_404(kind_id)
     source, content, webhook_url = _upload()
-    try:
-        batch = jobs.create(queue.batching(current_app), kind, source, content, caller(), webhook_url)
-    except jobs.BatchInputError as error:
-        abort(422, message=error.message)
+    batch = jobs.create(queue.batching(current_app), kind, source, content, caller(), webhook_url)
     try:
         queue.queue(current_app).enqueue(Work("prepare", batch.id))
     except Exception as error:

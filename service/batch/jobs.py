@@ -32,7 +32,6 @@ from .layout import layout_of
 from .paths import chunk_key, report_key, upload_key
 from .reader import Reading, SheetError
 
-FORMATS = ("docx",)
 STATE_TEXT = {"preparing": "正在读取", "running": "正在生成", "finishing": "正在汇总", "done": "已完成", "failed": "失败"}
 Enqueue = Callable[[Work], None]
 GAVE_UP = {"path": "", "message": "系统多次尝试仍未能生成这一行，请稍后重新上传这一行"}
@@ -89,15 +88,12 @@ def row_key(batch_id: str, row: int) -> str:
 
 
 def create(batching: Batching, kind: Kind, source: str, content: bytes, created_by: str,
-           webhook_url: str | None = None, formats: tuple[str, ...] = FORMATS) -> Batch:
+           webhook_url: str | None = None) -> Batch:
     """Store the upload (xlsx, or a JSON array of documents) and record the batch, to be prepared."""
-    unknown = set(formats) - set(FORMATS)
-    if unknown:
-        raise BatchInputError(f"不支持的格式：{'、'.join(sorted(unknown))}（可用：{'、'.join(FORMATS)}）")
     services, batch_id = batching.services, new_id()
     services.storage.put(upload_key(batch_id, source), content)
     with writing(services.sessions) as session:
-        return store.create_batch(session, kind=kind.id, source=source, formats=list(formats), webhook=webhook_url,
+        return store.create_batch(session, kind=kind.id, source=source, webhook=webhook_url,
                                   created_by=created_by, batch_id=batch_id)
 
 
