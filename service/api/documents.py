@@ -129,7 +129,12 @@ MADE_HEADERS = {
 
 def download(content: bytes, filename: str, ascii_name: str, status: int = 200, headers: dict | None = None) -> Response:
     """A file response, typed by the name's extension: the Chinese name in RFC 6266 filename*, and a
-    plain ASCII one in filename for clients that ignore filename* (curl -OJ, older tools)."""
+    plain ASCII one in filename for clients that ignore filename* (curl -OJ, older tools).
+
+    Written here rather than with send_file(download_name=…): send_file derives the ASCII name by
+    dropping every non-ASCII character (荣誉证书-王喆（2026年2月）.docx gives "-(20262).docx"), and
+    takes no ASCII name of our choosing, such as kind-date-serial (certificate-2026-03-05-no1.docx).
+    """
     response = Response(content, status=status, mimetype=MEDIA_TYPES[filename.rsplit(".", 1)[-1]])
     response.headers["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     response.headers.update(headers or {})
