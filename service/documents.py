@@ -79,20 +79,25 @@ class Services:
     def produce(self, kind: Kind, payload: Any, created_by: str, idempotency_key: str | None = None) -> Produced:
         """Validate, number, render, store and record one document, in that order; a retried request (same
         idempotency key and payload) answers with the earlier document. Raise Invalid, NumberTaken,
-        IdempotencyConflict or EngineError, and then nothing is numbered, stored or recorded."""
+        IdempotencyConflict or EngineError, and then nothing is numbered, stored or recorded.
+
+        A document whose number is known beforehand (supplied, or none) is rendered before the write
+        transaction, so that only numbering and recording hold the lock."""
         profile.refresh(self.sessions)
         checked = kind.check(payload)
         if checked.errors:
             raise Invalid(checked.errors)
         template = self.template(kind)
         new = new_document(kind, template, payload, checked, created_by, idempotency_key)
+        source = number_source(kind, checked.data)
+        early = render_early(kind, template, checked, source)
         with records.removed_unless_committed(self.storage) as stored, db.writing(self.sessions) as session:
             for attempt in records.attempts(session):
                 with attempt:
                     earlier = records.earlier(session, new)
                     if earlier is None:
-                        number = claim(session, number_source(kind, checked.data))
-                        rendered = render(kind, template, checked, number)
+                        number = claim(session, source)
+                        rendered = early or render(kind, template, checked, number)
                         record = records.new_record(new, rendered, number)
                         stored += records.store_files(self.storage, [(record, rendered.content)])
                         records.insert(session, [record])
@@ -219,6 +224,18 @@ def render(kind: Kind, template: Template, checked: Checked, number: Number | No
     data = {**checked.data, kind.numbering.field: number.text} if number else checked.data
     content, filename = kind.render(data, template)
     return records.Rendered(content, filename, checked.warnings)
+
+
+def render_early(kind: Kind, template: Template, checked: Checked, source: NumberSource | None) -> records.Rendered | None:
+    """The document rendered before the write transaction when its number is known (supplied, or none); None
+    when it is not, or when the template fails (then rendering again in the transaction raises the error,
+    unless an earlier document under the same idempotency key answers first)."""
+    if source is not None and source.ahead is None:
+        return None
+    try:
+        return render(kind, template, checked, source and source.ahead)
+    except EngineError:
+        return None
 
 
 def render_record(kind: Kind, template: Template, item: Valid, number: Number | None) -> Produced | EngineError:
