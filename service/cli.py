@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, BinaryIO
 import click
 from flask import current_app
 
-from . import create_app, engine, log_service, pdf
+from . import create_app, engine, log_service, messages, pdf
 from .batch.upload import UnsafeUpload, check_xlsx
 from .catalog import Catalog, InvalidExample, Kind, UnknownKind
 from .checks import unknown_paths
@@ -185,7 +185,7 @@ def render(kind: Kind, data: Path, output: Path | None, as_pdf: bool, preview: b
         total = f" {len(invalid.errors)} " if len(invalid.errors) <= MAX_ERRORS else f"超过 {MAX_ERRORS} "  # the rest counted above
         raise InputError(f"数据有{total}处错误，未生成文书。") from None
     except NumberTaken as taken:
-        raise InputError(f"编号已被{'作废' if taken.voided else '使用'}，不能重复使用。") from None
+        raise InputError(messages.number_taken(taken)) from None
     record = None if preview else made.record
     described = record or made  # the record, or the preview itself: warnings and file name
     _echo_problems(described.warnings, "警告")

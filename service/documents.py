@@ -1,10 +1,13 @@
-"""Makes documents: validate, number, render and record; shared by the API, the web page and batch."""
+"""Makes documents: validate, number, render, store and record; shared by the API, the web page, the CLI and batch.
+
+The store (service/store) only persists numbers, records and files; every step of making a document is here.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,10 +18,10 @@ from . import profile
 from .catalog import Catalog, Checked, Kind
 from .checks import unknown_paths
 from .engine import EngineError, Template, compiled
-from .store import db, documents as records, migrate, packs, templates
+from .store import db, migrate, packs, records, templates
 from .store.errors import IdempotencyConflict, NumberTaken
 from .store.files import Storage, storage_from_url
-from .store.numbering import NextNumber, Number, NumberSource, Reserved
+from .store.numbering import Allocation, NextNumber, Number, NumberSource, Reserved, claim
 
 
 class Invalid(Exception):
@@ -31,7 +34,8 @@ class Invalid(Exception):
 
 @dataclass
 class Produced:
-    """A recorded document and its file (None for a replay in produce_many: not read back)."""
+    """The answer for one document: its record, its file and whether it was made before (a retried request;
+    produce_many does not read a replayed file back: None)."""
 
     record: Any
     content: bytes | None
@@ -40,13 +44,22 @@ class Produced:
 
 @dataclass(frozen=True)
 class Request:
-    """One document to make: the caller's payload, optionally an idempotency key, a number reserved for it
-    and the payload's validation (when it was checked already, e.g. as its batch was read)."""
+    """One document of a batch chunk: the payload, its idempotency key, the number reserved for it when
+    its sheet was read, and the payload's validation (done as the sheet was read)."""
 
     payload: Any
     idempotency_key: str | None = None
     reserved: Number | None = None
     checked: Checked | None = None
+
+
+@dataclass(frozen=True)
+class Valid:
+    """A batch request that passed validation: its record-to-be, data and number source."""
+
+    new: records.NewDocument
+    checked: Checked
+    number: NumberSource | None
 
 
 Outcome = Produced | Invalid | NumberTaken | IdempotencyConflict | EngineError
@@ -64,48 +77,107 @@ class Services:
     storage: Storage
 
     def produce(self, kind: Kind, payload: Any, created_by: str, idempotency_key: str | None = None) -> Produced:
-        """Validate, number, render and record one document; raise Invalid, NumberTaken or IdempotencyConflict."""
-        outcome = self.produce_many(kind, [Request(payload, idempotency_key)], created_by)[0]
-        if isinstance(outcome, Exception):
-            raise outcome
-        if outcome.content is None:
-            outcome.content = packs.read(self.storage, outcome.record)
-        return outcome
+        """Validate, number, render, store and record one document, in that order; a retried request (same
+        idempotency key and payload) answers with the earlier document. Raise Invalid, NumberTaken,
+        IdempotencyConflict or EngineError, and then nothing is numbered, stored or recorded.
+
+        A document whose number is known beforehand (supplied, or none) is rendered before the write
+        transaction, so that only numbering and recording hold the lock."""
+        profile.refresh(self.sessions)
+        checked = kind.check(payload)
+        if checked.errors:
+            raise Invalid(checked.errors)
+        template = self.template(kind)
+        new = new_document(kind, template, payload, checked, created_by, idempotency_key)
+        source = number_source(kind, checked.data)
+        early = render_early(kind, template, checked, source)
+        with records.removed_unless_committed(self.storage) as stored, db.writing(self.sessions) as session:
+            for attempt in records.attempts(session):
+                with attempt:
+                    earlier = records.earlier(session, new)
+                    if earlier is None:
+                        number = claim(session, source)
+                        rendered = early or render(kind, template, checked, number)
+                        record = records.new_record(new, rendered, number)
+                        stored += records.store_files(self.storage, [(record, rendered.content)])
+                        records.insert(session, [record])
+        if earlier is not None:
+            return Produced(earlier, packs.read(self.storage, earlier), replayed=True)
+        return Produced(record, rendered.content, replayed=False)
 
     def produce_many(
         self, kind: Kind, requests: list[Request], created_by: str, also: AlsoRecord | None = None
     ) -> list[Outcome]:
-        """Make several documents in one write transaction: one outcome per request, in order.
+        """Make a batch chunk's documents in one write transaction: one outcome per request, in order.
 
-        Each request is validated and, if valid, numbered, rendered and recorded as produce()
-        would; an invalid payload, a taken number, an idempotency conflict or a template error
-        is that request's outcome and does not stop the others. `also(session, outcomes)` runs
-        in the same transaction (e.g. to record a batch chunk as done with its documents).
-        Documents whose number is known beforehand are rendered and stored before the write
-        transaction, so that only numbering and recording hold the lock.
+        The steps of produce(), for many at once: validate each request; render and store, as one
+        pack and before taking the write lock, those whose number is known already (supplied,
+        reserved when the sheet was read, or none), so that several workers can render at once;
+        then, in the transaction, replay earlier documents, number the others in turn, render
+        those that needed their number, store them as a second pack and insert every record in
+        one statement. An invalid payload, a taken number, an idempotency conflict or a template
+        error is that request's outcome and does not stop the others. `also(session, outcomes)`
+        runs in the same transaction (e.g. to record the chunk as done with its documents).
+        Stored files that no committed record uses (replays, taken numbers, a failed
+        transaction) are removed.
         """
         profile.refresh(self.sessions)
         checked = [request.checked or kind.check(request.payload) for request in requests]
         template = self.template(kind)
-        pending = [
-            records.Pending(new_document(kind, template, request, result, created_by),
-                            renderer(kind, template, result),
-                            Reserved(request.reserved) if request.reserved else number_source(kind, result.data))
+        valid = [
+            Valid(new_document(kind, template, request.payload, result, created_by, request.idempotency_key), result,
+                  Reserved(request.reserved) if request.reserved else number_source(kind, result.data))
             for request, result in zip(requests, checked) if not result.errors
         ]
-        pending = records.render_early(self.storage, pending, failures=(EngineError,))
-        saved: list = []
+        early = {position: render_record(kind, template, item, item.number.ahead if item.number else None)
+                 for position, item in enumerate(valid) if item.number is None or item.number.ahead is not None}
+        stored = records.store_files(self.storage, files_of(early.values()))
+        used: set[str] = set()
         committed = False
         try:
             with db.writing(self.sessions) as session:
-                saved = records.create_documents(session, self.storage, pending, failures=(EngineError,))
-                made = iter(saved)
-                outcomes = [Invalid(result.errors) if result.errors else produced(next(made)) for result in checked]
+                for attempt in records.attempts(session):
+                    with attempt:
+                        outcomes = self._number_render_record(session, kind, template, valid, early)
+                used = {done.record.file_key for done in outcomes if isinstance(done, Produced) and not done.replayed}
+                stored += used
+                outcome = iter(outcomes)
+                answers = [Invalid(result.errors) if result.errors else next(outcome) for result in checked]
                 if also is not None:
-                    also(session, outcomes)
+                    also(session, answers)
             committed = True
         finally:
-            records.discard_unused(self.storage, pending, saved, committed)
+            for key in set(stored) - (used if committed else set()):
+                self.storage.delete(key)
+        return answers
+
+    def _number_render_record(self, session: Session, kind: Kind, template: Template, valid: list[Valid],
+                              early: dict[int, Produced | EngineError]) -> list[Produced | Exception]:
+        """In the write transaction: replay or number each valid request in turn, render those not rendered
+        early, store their files as one pack and insert the numbers and the new records."""
+        found = records.known(session, [item.new for item in valid])
+        allocation = Allocation(session)
+        outcomes: list[Produced | Exception] = []
+        for position, item in enumerate(valid):
+            try:
+                earlier = records.replayed(found, item.new)
+                number = allocation.take(item.number) if earlier is None and item.number is not None else None
+            except (IdempotencyConflict, NumberTaken) as refused:
+                outcomes.append(refused)
+                continue
+            if earlier is not None:
+                outcomes.append(Produced(earlier, None, replayed=True))
+                continue
+            outcome = early[position] if position in early else render_record(kind, template, item, number)
+            if isinstance(outcome, EngineError) and number is not None:
+                allocation.give_back(number)
+            if isinstance(outcome, Produced) and item.new.idempotency_key:
+                found[(item.new.created_by, item.new.idempotency_key)] = outcome.record
+            outcomes.append(outcome)
+        fresh = [outcome for outcome in outcomes if isinstance(outcome, Produced) and not outcome.replayed]
+        records.store_files(self.storage, files_of(done for done in fresh if done.record.file_key is None))
+        allocation.register()
+        records.insert(session, [done.record for done in fresh])
         return outcomes
 
     def template(self, kind: Kind) -> Template:
@@ -129,41 +201,55 @@ class Services:
         if numbering is not None and not checked.data.get(numbering.field):
             series, year = numbering.series(checked.data), numbering.year(checked.data)
             number = Number(series, year, 0, f"{series}〔{year}〕{PREVIEW_SERIAL}号")
-        rendered = renderer(kind, self.template(kind), checked)(number)
+        rendered = render(kind, self.template(kind), checked, number)
         return records.Rendered(rendered.content, PREVIEW_PREFIX + rendered.filename, rendered.warnings)
 
 
-def new_document(kind: Kind, template: Template, request: Request, checked: Checked,
-                 created_by: str) -> records.NewDocument:
-    """The record-to-be of a valid request, naming the exact template (its content hash) that fills it."""
+def new_document(kind: Kind, template: Template, payload: Any, checked: Checked, created_by: str,
+                 idempotency_key: str | None) -> records.NewDocument:
+    """The record-to-be of a valid payload, naming the exact template (its content hash) that fills it."""
     return records.NewDocument(
         kind=kind.id,
         template_version=template.sha256,
         data=checked.data,
         format="docx",
         created_by=created_by,
-        idempotency_key=request.idempotency_key,
-        request_hash=request_hash(kind.id, request.payload) if request.idempotency_key else None,
+        idempotency_key=idempotency_key,
+        request_hash=request_hash(kind.id, payload) if idempotency_key else None,
     )
 
 
-def renderer(kind: Kind, template: Template, checked: Checked) -> Callable[[Number | None], records.Rendered]:
-    """Render the checked data into `template` with the claimed number filled in."""
-
-    def render(number: Number | None) -> records.Rendered:
-        """Fill the template; the number, when there is one, goes into the kind's number field."""
-        data = {**checked.data, kind.numbering.field: number.text} if number else checked.data
-        content, filename = kind.render(data, template)
-        return records.Rendered(content, filename, checked.warnings)
-
-    return render
+def render(kind: Kind, template: Template, checked: Checked, number: Number | None) -> records.Rendered:
+    """Fill the template with the checked data; the number, when there is one, goes into the kind's number field."""
+    data = {**checked.data, kind.numbering.field: number.text} if number else checked.data
+    content, filename = kind.render(data, template)
+    return records.Rendered(content, filename, checked.warnings)
 
 
-def produced(outcome: records.Saved | Exception) -> Outcome:
-    """A store outcome as the caller sees it."""
-    if isinstance(outcome, Exception):
-        return outcome
-    return Produced(outcome.document, outcome.content, outcome.replayed)
+def render_early(kind: Kind, template: Template, checked: Checked, source: NumberSource | None) -> records.Rendered | None:
+    """The document rendered before the write transaction when its number is known (supplied, or none); None
+    when it is not, or when the template fails (then rendering again in the transaction raises the error,
+    unless an earlier document under the same idempotency key answers first)."""
+    if source is not None and source.ahead is None:
+        return None
+    try:
+        return render(kind, template, checked, source and source.ahead)
+    except EngineError:
+        return None
+
+
+def render_record(kind: Kind, template: Template, item: Valid, number: Number | None) -> Produced | EngineError:
+    """A batch request rendered with its number into a new record (not yet stored), or the template's error."""
+    try:
+        rendered = render(kind, template, item.checked, number)
+    except EngineError as error:
+        return error
+    return Produced(records.new_record(item.new, rendered, number), rendered.content, replayed=False)
+
+
+def files_of(outcomes: Iterable[Produced | Exception]) -> list[tuple[records.Record, bytes]]:
+    """The new records and their files among rendering outcomes."""
+    return [(done.record, done.content) for done in outcomes if isinstance(done, Produced)]
 
 
 def number_source(kind: Kind, data: dict) -> NumberSource | None:

@@ -279,7 +279,7 @@ def test_render_preview_neither_numbers_nor_records(tmp_path, runner):
     assert "中心党总支证〔2026〕×号" in text
     with create_app({"INSTANCE_PATH": os.environ["DOCGEN_INSTANCE_PATH"]}).app_context():
         from service.documents import services
-        from service.store import documents as records
+        from service.store import records
 
         with services().sessions() as session:
             assert records.list_documents(session).total == 0

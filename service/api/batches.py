@@ -16,7 +16,7 @@ from flask import current_app, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from .. import pdf
+from .. import messages, pdf
 from ..batch import archive, jobs, queue, webhook
 from ..batch.paths import report_key
 from ..batch.upload import UnsafeUpload, check_xlsx
@@ -68,10 +68,7 @@ def create(kind_id: str):
     """Store the upload, record the batch and queue it; 202 with its progress and Location."""
     kind = kind_or_404(kind_id)
     source, content, webhook_url = _upload()
-    try:
-        batch = jobs.create(queue.batching(current_app), kind, source, content, caller(), webhook_url)
-    except jobs.BatchInputError as error:
-        abort(422, message=error.message)
+    batch = jobs.create(queue.batching(current_app), kind, source, content, caller(), webhook_url)
     try:
         queue.queue(current_app).enqueue(Work("prepare", batch.id))
     except Exception as error:
@@ -238,7 +235,7 @@ class BatchPdf(MethodView):
         batch = finished_or_409(batch_id)
         converter = renditions()
         if converter is None:
-            abort(503, message="本服务未安装 PDF 转换组件；文书压缩包可照常下载。")
+            abort(503, message=f"{messages.PDF_UNAVAILABLE}；文书压缩包可照常下载。")
         try:
             content = of_batch(converter, services(), batch.id)
         except LookupError:

@@ -16,11 +16,11 @@ from flask_smorest import Blueprint, abort
 
 from schemas.common import Range
 
-from .. import pdf
+from .. import messages, pdf
 from ..catalog import Catalog, Kind
 from ..renditions import Renditions, renditions
 from ..documents import Invalid, services
-from ..store import documents as records, packs
+from ..store import packs, records
 from ..store.errors import IdempotencyConflict, NumberTaken
 from .arguments import encodable
 from .problems import documented
@@ -51,7 +51,6 @@ PREVIEW_PARAMETER = {
     "description": "true：只校验并生成预览（文件名以“预览-”开头，缺省的编号印作 ×号），不编号、不记录，返回 200",
 }
 MAX_IDEMPOTENCY_KEY = 200
-INVALID = "提交的数据有误，请按提示修改。"
 INTEGER = {"invalid": "应为整数"}
 DATE = {"invalid": "日期格式应为 YYYY-MM-DD"}
 
@@ -136,7 +135,12 @@ MADE_HEADERS = {
 
 def download(content: bytes, filename: str, ascii_name: str, status: int = 200, headers: dict | None = None) -> Response:
     """A file response, typed by the name's extension: the Chinese name in RFC 6266 filename*, and a
-    plain ASCII one in filename for clients that ignore filename* (curl -OJ, older tools)."""
+    plain ASCII one in filename for clients that ignore filename* (curl -OJ, older tools).
+
+    Written here rather than with send_file(download_name=…): send_file derives the ASCII name by
+    dropping every non-ASCII character (荣誉证书-王喆（2026年2月）.docx gives "-(20262).docx"), and
+    takes no ASCII name of our choosing, such as kind-date-serial (certificate-2026-03-05-no1.docx).
+    """
     response = Response(content, status=status, mimetype=MEDIA_TYPES[filename.rsplit(".", 1)[-1]])
     response.headers["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     response.headers.update(headers or {})
@@ -196,7 +200,7 @@ def converted(convert: Callable[[Renditions], bytes], headers: dict | None) -> b
     """A PDF made by `convert` with the app's renditions; 503 (with Retry-After when it may work later) otherwise."""
     converter = renditions()
     if converter is None:
-        abort(503, message="本服务未安装 PDF 转换组件；Word 文档已生成，可照常下载。", headers=headers or {})
+        abort(503, message=f"{messages.PDF_UNAVAILABLE}；Word 文档已生成，可照常下载。", headers=headers or {})
     try:
         return convert(converter)
     except pdf.PdfError as error:
@@ -215,14 +219,14 @@ def create(kind_id: str):
     try:
         made = services().produce(kind, payload, caller(), _idempotency_key())
     except Invalid as invalid:
-        abort(422, message=INVALID, errors=invalid.errors)
+        abort(422, message=messages.INVALID, errors=invalid.errors)
     except NumberTaken as taken:
-        abort(409, message=f"编号已被{'作废' if taken.voided else '使用'}，不能重复使用。")
+        abort(409, message=messages.number_taken(taken))
     except IdempotencyConflict:
-        abort(409, message="该 Idempotency-Key 已用于另一份不同的请求。")
+        abort(409, message=messages.IDEMPOTENCY_CONFLICT)
     record = made.record
     headers = {
-        "Location": url_for("documents.Document", document_id=record.id),
+        "Location": url_for("documents.DocumentRecord", document_id=record.id),
         "X-Docgen-Warnings": str(len(record.warnings)),
         "X-Docgen-Document-Id": record.id,
     }
@@ -244,7 +248,7 @@ def _preview(kind: Kind, payload: object, wanted: str) -> Response:
     try:
         rendered = services().preview(kind, payload)
     except Invalid as invalid:
-        abort(422, message=INVALID, errors=invalid.errors)
+        abort(422, message=messages.INVALID, errors=invalid.errors)
     headers = {
         "X-Docgen-Preview": "true",
         "X-Docgen-Warnings": str(len(rendered.warnings)),
@@ -348,7 +352,7 @@ def record_or_404(document_id: str):
 
 
 @blp.route("/<document_id>")
-class Document(MethodView):
+class DocumentRecord(MethodView):
     """One record."""
 
     provide_automatic_options = False

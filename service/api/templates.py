@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .. import pdf
+from .. import messages, pdf
 from ..catalog import InvalidExample
 from ..documents import services
 from ..renditions import renditions
@@ -185,7 +185,7 @@ class TemplatePreview(MethodView):
             return download(content, name, ascii_filename(kind.id, "example", ref, extension="docx"))
         converter = renditions()
         if converter is None:
-            abort(503, message="本服务未安装 PDF 转换组件，只能预览 Word 文档。")
+            abort(503, message=f"{messages.PDF_UNAVAILABLE}，只能预览 Word 文档。")
         try:
             converted = converter.converter().convert(content)
         except pdf.PdfError as error:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .. import profile
+from .. import messages, profile
 from ..catalog import Checked, Kind
 from ..documents import Invalid, Outcome, Produced, Request, Services, number_source
 from ..engine import EngineError
@@ -32,7 +32,6 @@ from .layout import layout_of
 from .paths import chunk_key, report_key, upload_key
 from .reader import Reading, SheetError
 
-FORMATS = ("docx",)
 STATE_TEXT = {"preparing": "正在读取", "running": "正在生成", "finishing": "正在汇总", "done": "已完成", "failed": "失败"}
 Enqueue = Callable[[Work], None]
 GAVE_UP = {"path": "", "message": "系统多次尝试仍未能生成这一行，请稍后重新上传这一行"}
@@ -89,15 +88,12 @@ def row_key(batch_id: str, row: int) -> str:
 
 
 def create(batching: Batching, kind: Kind, source: str, content: bytes, created_by: str,
-           webhook_url: str | None = None, formats: tuple[str, ...] = FORMATS) -> Batch:
+           webhook_url: str | None = None) -> Batch:
     """Store the upload (xlsx, or a JSON array of documents) and record the batch, to be prepared."""
-    unknown = set(formats) - set(FORMATS)
-    if unknown:
-        raise BatchInputError(f"不支持的格式：{'、'.join(sorted(unknown))}（可用：{'、'.join(FORMATS)}）")
     services, batch_id = batching.services, new_id()
     services.storage.put(upload_key(batch_id, source), content)
     with writing(services.sessions) as session:
-        return store.create_batch(session, kind=kind.id, source=source, formats=list(formats), webhook=webhook_url,
+        return store.create_batch(session, kind=kind.id, source=source, webhook=webhook_url,
                                   created_by=created_by, batch_id=batch_id)
 
 
@@ -210,8 +206,7 @@ def _reserve_numbers(session, kind: Kind, entries: list[dict]) -> None:
 
 def _taken(kind: Kind, taken: NumberTaken) -> dict:
     """The row error for a supplied number that is already issued or voided."""
-    state = "作废" if taken.voided else "使用"
-    return {"path": kind.numbering.field, "message": f"编号已被{state}，不能重复使用；留空则自动编号"}
+    return {"path": kind.numbering.field, "message": messages.number_taken(taken, messages.AUTOMATIC_NUMBER)}
 
 
 def run_chunk(batching: Batching, batch_id: str, seq: int, enqueue: Enqueue) -> None:
@@ -281,9 +276,9 @@ def _outcome(kind: Kind, row: int, outcome: Outcome | None, errors: list[dict] |
     if isinstance(outcome, NumberTaken):
         return RowOutcome(row, None, [_taken(kind, outcome)])
     if isinstance(outcome, EngineError):
-        return RowOutcome(row, None, [{"path": getattr(outcome, "path", ""), "message": "模板无法写入这一行的数据，请检查特殊字符"}])
+        return RowOutcome(row, None, [{"path": getattr(outcome, "path", ""), "message": messages.TEMPLATE_FAILED}])
     if outcome is not None:
-        return RowOutcome(row, None, [{"path": "", "message": "这一行与先前生成的文书冲突"}])
+        return RowOutcome(row, None, [{"path": "", "message": messages.ROW_CONFLICT}])
     return RowOutcome(row, None, errors or [])
 
 

@@ -41,11 +41,11 @@ class RowOutcome:
     warnings: int = 0
 
 
-def create_batch(session: Session, *, kind: str, source: str, formats: list[str], webhook: str | None,
+def create_batch(session: Session, *, kind: str, source: str, webhook: str | None,
                  created_by: str, batch_id: str | None = None) -> Batch:
-    """Record a new batch, waiting to be prepared."""
+    """Record a new batch, waiting to be prepared; its documents are .docx files (`formats`, as the API shows)."""
     require_write(session)
-    batch = Batch(id=batch_id or new_id(), kind=kind, source=source, formats=formats, state="preparing",
+    batch = Batch(id=batch_id or new_id(), kind=kind, source=source, formats=["docx"], state="preparing",
                   problems=[], webhook=webhook, created_by=created_by, total=0, produced=0, failed=0,
                   warnings=0, attempts=0, enqueued_at=utcnow())
     session.add(batch)

@@ -104,7 +104,7 @@ class Allocation:
     """Numbers handed out during one write transaction and registered together by register().
 
     Next serials come from each series' counter (locked until commit) in request order, skipping
-    every serial registered or held, exactly as one allocate_serial() after another would; supplied
+    every serial registered or held, exactly as one claim() after another would; supplied
     numbers are checked against the register and against those held. A number can be given back
     (its document failed to render) and is then handed out again.
     """
@@ -187,12 +187,14 @@ def _counter(series: str, year: int) -> tuple:
     return COUNTERS.c.series == series, COUNTERS.c.year == year
 
 
-def allocate_serial(session: Session, series: str, year: int) -> int:
-    """Take the next free serial of (series, year); concurrent callers get distinct serials."""
+def claim(session: Session, source: NumberSource | None) -> Number | None:
+    """Register the number `source` asks for (None for an unnumbered document); NumberTaken for a supplied one in use."""
+    if source is None:
+        return None
     allocation = Allocation(session)
-    serial = allocation.next_serial(series, year)
+    number = allocation.take(source)
     allocation.register()
-    return serial
+    return number
 
 
 def register_numbers(session: Session, sources: list[NumberSource]) -> list[Number | NumberTaken]:

@@ -131,13 +131,6 @@ def test_json_rows_that_are_not_objects_or_reuse_a_number_fail_alone(batching):
     assert sorted(d.serial for d in documents(batching)) == [1, 7]
 
 
-def test_formats_other_than_docx_are_refused_for_now(batching):
-    """The formats hook: only docx until PDF batches arrive."""
-    with pytest.raises(jobs.BatchInputError, match="不支持的格式"):
-        jobs.create(batching, kind("certificate"), "json", b"[]", "key:hr", formats=("pdf",))
-    assert batching.services.sessions().scalar(select(func.count()).select_from(Document)) == 0
-
-
 def test_rows_past_the_limit_stop_the_reading_and_the_rows_read_are_made(batching):
     """A sheet longer than the limit: the chunks read before it are made, numbered in order; the rest is listed."""
     batching.settings = jobs.Settings(chunk_size=2, max_documents=5)

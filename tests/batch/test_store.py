@@ -18,7 +18,7 @@ GRACE = dt.timedelta(minutes=10)
 def new_batch(sessions, chunks: list[int] | None = None) -> str:
     """A batch, prepared into chunks of these sizes when given."""
     with writing(sessions) as session:
-        batch = batches.create_batch(session, kind="certificate", source="xlsx", formats=["docx"], webhook=None,
+        batch = batches.create_batch(session, kind="certificate", source="xlsx", webhook=None,
                                      created_by="key:hr")
         if chunks is not None:
             for seq, rows in enumerate(chunks):
@@ -98,7 +98,7 @@ def test_done_batches_with_a_webhook_to_deliver_are_reaped_for_finishing(session
 def test_the_batch_finishes_once_both_preparing_and_its_chunks_are_done(sessions):
     """A chunk completed while the batch is still read does not finish it; ending the reading then does."""
     with writing(sessions) as session:
-        batch = batches.create_batch(session, kind="certificate", source="xlsx", formats=["docx"], webhook=None,
+        batch = batches.create_batch(session, kind="certificate", source="xlsx", webhook=None,
                                      created_by="key:hr")
         assert batches.add_chunk(session, batch.id, 0, 1, LEASE)
         assert batches.add_chunk(session, batch.id, 0, 1, LEASE) is False

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from service.store.db import make_engine, session_factory, writing
 from service.store.errors import CounterConflict, NumberTaken
 from service.store.models import Document, RegisteredNumber
-from service.store.numbering import NextNumber, Number, allocate_serial, set_next_serial, void_number
+from service.store.numbering import NextNumber, Number, claim, set_next_serial, void_number
 
 SERIES = "中心党总支"
 
@@ -23,6 +23,11 @@ def gongwen(serial: int, year: int = 2026) -> str:
 
 
 NEXT = NextNumber(SERIES, 2026, gongwen)
+
+
+def allocate_serial(session, series: str, year: int) -> int:
+    """Take the next free serial of (series, year), as numbering a document does."""
+    return claim(session, NextNumber(series, year, lambda serial: f"{series}〔{year}〕{serial}号")).serial
 
 
 def allocate(sessions, series=SERIES, year=2026) -> int:

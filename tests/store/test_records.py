@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from service.store.db import writing
-from service.store.documents import Rendered, get_document, list_documents
+from service.store.records import Rendered, get_document, list_documents
 from service.store.errors import IdempotencyConflict
 from service.store.models import Document, RegisteredNumber
 from service.store.numbering import NextNumber
