@@ -19,6 +19,7 @@ from typing import Any
 
 from .. import profile
 from ..catalog import Checked, Kind
+from ..config import DEFAULTS
 from ..documents import Invalid, Outcome, Produced, Request, Services, number_source
 from ..engine import EngineError
 from ..store import batches as store
@@ -43,13 +44,13 @@ SUMMING_FAILED = {"message": "系统多次尝试仍未能汇总这批文书（�
 class Settings:
     """How batches run (DOCGEN_BATCH_* settings)."""
 
-    chunk_size: int = 500
-    lease: dt.timedelta = dt.timedelta(minutes=5)
-    grace: dt.timedelta = dt.timedelta(minutes=10)
-    max_attempts: int = 5
-    max_documents: int = 20_000
-    webhook_hosts: tuple[str, ...] = ()
-    webhook_timeout: float = 10.0
+    chunk_size: int = DEFAULTS["BATCH_CHUNK_SIZE"]
+    lease: dt.timedelta = dt.timedelta(seconds=DEFAULTS["BATCH_LEASE_SECONDS"])
+    grace: dt.timedelta = dt.timedelta(seconds=DEFAULTS["BATCH_GRACE_SECONDS"])
+    max_attempts: int = DEFAULTS["BATCH_MAX_ATTEMPTS"]
+    max_documents: int = DEFAULTS["BATCH_MAX_DOCUMENTS"]
+    webhook_hosts: tuple[str, ...] = tuple(DEFAULTS["WEBHOOK_HOSTS"])
+    webhook_timeout: float = float(DEFAULTS["WEBHOOK_TIMEOUT"])
 
     @classmethod
     def from_config(cls, config: dict) -> Settings:
