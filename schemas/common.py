@@ -159,7 +159,8 @@ NUMBER_MISTAKES = (
 def series_name(value: str) -> None:
     """Check a series (机关代字) given on its own, e.g. to adopt a counter: as it may stand in a number."""
     if not SERIES_PATTERN.fullmatch(value):
-        raise ValidationError(f"机关代字应为1–{NAME_LENGTH}个字，不含空白、控制字符和六角括号〔〕，{NUMBER_EXAMPLE}中的“{PROFILE.organisation.code}”")
+        code = PROFILE.organisation.code
+        raise ValidationError(f"机关代字应为1–{NAME_LENGTH}个字，不含空白、控制字符和六角括号〔〕，如“{code}〔2026〕3号”中的“{code}”")
 
 
 def doc_number(value: str) -> None:
