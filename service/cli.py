@@ -361,10 +361,9 @@ def profile_group() -> None:
 @with_appcontext
 def profile_export(output: Path) -> None:
     """导出正在使用的组织配置（TOML），修改后可再导入。"""
-    from . import profile
     from .documents import services
 
-    output.write_text(profile.stored(services().sessions).text, encoding="utf-8")
+    output.write_text(services().profiles.stored().text, encoding="utf-8")
     click.echo(f"已导出 {output}")
 
 
@@ -375,12 +374,11 @@ def profile_import(path: Path) -> None:
     """检查并启用组织配置；所有进程从下一个请求起使用，无需重启。"""
     from schemas.profile import ProfileError
 
-    from . import profile
     from .documents import services
 
     try:
         text = path.read_text(encoding="utf-8")
-        found = profile.save(services().sessions, text, "cli")
+        found = services().profiles.save(text, "cli")
     except UnicodeDecodeError:
         raise InputError(f"{path} 不是 UTF-8 编码的文本文件。") from None
     except ProfileError as error:

@@ -29,6 +29,8 @@ DEFAULTS = {
     "PDF_TIMEOUT": 60,
     # Seconds a request waits for a free converter before 503 (PoolBusy).
     "PDF_WAIT": 10,
+    # The organisation profile's file until an administrator stores one (None: the packaged schemas/profile.toml).
+    "PROFILE": None,
     # Real fonts dropped here win over the free stand-ins.
     "FONTS_DIR": None,
     # True only when an authenticating reverse proxy guards the service.

@@ -62,6 +62,7 @@ class Services:
     catalog: Catalog
     sessions: sessionmaker[Session]
     storage: Storage
+    profiles: profile.Profiles
 
     def produce(self, kind: Kind, payload: Any, created_by: str, idempotency_key: str | None = None) -> Produced:
         """Validate, number, render and record one document; raise Invalid, NumberTaken or IdempotencyConflict."""
@@ -84,7 +85,7 @@ class Services:
         Documents whose number is known beforehand are rendered and stored before the write
         transaction, so that only numbering and recording hold the lock.
         """
-        profile.refresh(self.sessions)
+        self.profiles.refresh()
         checked = [request.checked or kind.check(request.payload) for request in requests]
         template = self.template(kind)
         pending = [
@@ -120,7 +121,7 @@ class Services:
     def preview(self, kind: Kind, payload: Any) -> records.Rendered:
         """Validate and render with the active template, without numbering or recording (raise Invalid):
         the file, its name (预览-…) and the warnings. A number left out is printed with × for its serial."""
-        profile.refresh(self.sessions)
+        self.profiles.refresh()
         checked = kind.check(payload)
         if checked.errors:
             raise Invalid(checked.errors)
@@ -199,9 +200,10 @@ def checked_catalog() -> Catalog:
 
 
 def open_services(config: Mapping, catalog: Catalog) -> Services:
-    """The services over the configured database and file storage (DATABASE_URL, STORAGE_URL)."""
-    engine = db.make_engine(config["DATABASE_URL"])
-    return Services(catalog, db.session_factory(engine), storage_from_url(config["STORAGE_URL"]))
+    """The services over the configured database, file storage and profile file (DATABASE_URL, STORAGE_URL, PROFILE)."""
+    sessions = db.session_factory(db.make_engine(config["DATABASE_URL"]))
+    return Services(catalog, sessions, storage_from_url(config["STORAGE_URL"]),
+                    profile.Profiles(sessions, config.get("PROFILE")))
 
 
 def init_app(app: Flask) -> None:
@@ -214,7 +216,7 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def use_stored_profile() -> None:
         """Validate, publish and fill with the profile stored last (a change applies without restart)."""
-        profile.refresh(found.sessions)
+        found.profiles.refresh()
 
 
 def services() -> Services:

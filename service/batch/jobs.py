@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .. import profile
 from ..catalog import Checked, Kind
 from ..config import DEFAULTS
 from ..documents import Invalid, Outcome, Produced, Request, Services, number_source
@@ -336,7 +335,7 @@ STEPS: dict[str, Callable[..., None]] = {"prepare": prepare, "chunk": run_chunk,
 def perform(batching: Batching, work: Work, enqueue: Enqueue) -> None:
     """Run one unit of work, handing each unit that can follow it to `enqueue` as soon as it can start."""
     arguments = (work.batch_id,) if work.seq is None else (work.batch_id, work.seq)
-    profile.refresh(batching.services.sessions)  # rows are checked against the profile in use
+    batching.services.profiles.refresh()  # rows are checked against the profile in use
     STEPS[work.step](batching, *arguments, enqueue)
 
 

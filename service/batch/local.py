@@ -28,8 +28,8 @@ from ..store.models import Batch
 from . import archive
 from .jobs import Batching, Settings, fresh, perform, run_inline
 
-# What a helper process needs of the app's settings to open the store (the batch settings go as they are).
-STORE_SETTINGS = ("DATABASE_URL", "STORAGE_URL")
+# What a helper process needs of the app's settings to open the store and the profile (the batch settings go as they are).
+STORE_SETTINGS = ("DATABASE_URL", "STORAGE_URL", "PROFILE")
 
 log = logging.getLogger(__name__)
 _helper: Batching | None = None  # a helper process's services, built on its first unit of work
