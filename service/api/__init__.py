@@ -5,8 +5,6 @@ from __future__ import annotations
 import flask_smorest
 from flask import Flask, Response
 from flask_limiter import Limiter
-from flask_smorest import abort
-from webargs.flaskparser import FlaskParser
 
 from . import batches, documents, kinds, numbers, ops, profile, templates
 from ..jsonschema import profile_values
@@ -17,30 +15,19 @@ from .problems import PROBLEM_JSON, ProblemSchema, from_http_exception, from_une
 RETRY_AFTER = {"description": "多少秒后可以重试", "schema": {"type": "integer"}}
 
 
-class ArgumentsParser(FlaskParser):
-    """webargs' parser with a Chinese problem for a body that is not JSON."""
-
-    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
-        """Malformed JSON is a 400 problem."""
-        abort(400, message="请求体不是有效的 JSON。")
-
-
-flask_smorest.Blueprint.ARGUMENTS_PARSER = ArgumentsParser()
-
-
 class Api(flask_smorest.Api):
     """flask-smorest's Api answering every error as an RFC 9457 problem in Chinese."""
 
     ERROR_SCHEMA = ProblemSchema
 
-    def _register_responses(self):
-        """Register the shared error responses with the problem+json content type; 429 and 503 say
-        when to try again."""
-        default, self.DEFAULT_RESPONSE_CONTENT_TYPE = self.DEFAULT_RESPONSE_CONTENT_TYPE, PROBLEM_JSON
-        try:
-            super()._register_responses()
-        finally:
-            self.DEFAULT_RESPONSE_CONTENT_TYPE = default
+    def init_app(self, app: Flask, *args, **kwargs) -> None:
+        """flask-smorest's set-up; then its shared error responses are described as problem+json, and 429 and
+        503 say when to try again."""
+        super().init_app(app, *args, **kwargs)
+        for response in self.spec.components.responses_lazy.values():
+            content = response.get("content", {})
+            if self.DEFAULT_RESPONSE_CONTENT_TYPE in content:
+                content[PROBLEM_JSON] = content.pop(self.DEFAULT_RESPONSE_CONTENT_TYPE)
         for name in ("TOO_MANY_REQUESTS", "SERVICE_UNAVAILABLE"):
             self.spec.components.responses_lazy[name]["headers"] = {"Retry-After": RETRY_AFTER}
 
@@ -62,10 +49,12 @@ def init_app(app: Flask) -> None:
     api.spec.components.security_scheme("apiKey", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"apiKey": []}]
     api.ma_plugin.converter.add_attribute_function(profile_values)
-    for kind in app.extensions["docgen"].catalog:
+    catalog = app.extensions["docgen"].catalog
+    for kind in catalog:
         name = "".join(part.capitalize() for part in kind.id.split("-"))
         api.spec.components.schema(f"{name}Input", schema=kind.module.Schema)
-    for blueprint in (kinds.blp, documents.blp, numbers.blp, batches.blp, templates.blp, profile.blp):
+    for blueprint in (kinds.blp, documents.kind_routes(catalog), documents.blp, numbers.blp,
+                      batches.kind_routes(catalog), batches.blp, templates.blp, profile.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(ops.blp)
     app.register_error_handler(Exception, from_unexpected)

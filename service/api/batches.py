@@ -143,8 +143,11 @@ BATCH_LINKS = {
 }
 
 
-def _register_create_routes(catalog: Catalog) -> None:
-    """One documented POST route per kind: a workbook, or a JSON array of the kind's documents."""
+def kind_routes(catalog: Catalog) -> Blueprint:
+    """One documented POST route per kind of the app's catalogue: a workbook, or a JSON array of the kind's
+    documents (a blueprint made per app: the module's own is shared by every app)."""
+    routes = Blueprint("create-batch", __name__, url_prefix="/api/v1",
+                       description="批量生成：每种文书一个接口，上传 Excel 表格或发送 JSON 数组")
     webhook_param = {"in": "query", "name": "webhook", "required": False, "schema": {"type": "string", "format": "uri"},
                      "description": "完成后回调的网址（主机须在 DOCGEN_WEBHOOK_HOSTS 中），POST 批量任务的进度摘要"}
     for kind in catalog:
@@ -159,15 +162,13 @@ def _register_create_routes(catalog: Catalog) -> None:
                 "type": "object", "required": ["documents"], "additionalProperties": False,
                 "properties": {"documents": documents, "webhook": {"type": "string", "format": "uri"}}}]}},
         }}
-        view = blp.doc(operationId=f"create-{kind.id}-batch", requestBody=body, parameters=[webhook_param])(view)
-        view = blp.response(202, BatchSchema, description="已接受，正在处理")(view)
-        view = blp.doc(responses={"202": {"description": "已接受，正在处理", "links": BATCH_LINKS,
+        view = routes.doc(operationId=f"create-{kind.id}-batch", requestBody=body, parameters=[webhook_param])(view)
+        view = routes.response(202, BatchSchema, description="已接受，正在处理")(view)
+        view = routes.doc(responses={"202": {"description": "已接受，正在处理", "links": BATCH_LINKS,
                                           "content": {"application/json": {"schema": BatchSchema}}}})(view)
-        view = documented(blp, 400, 401, 403, 413, 415, 422, 429, 503)(view)
-        blp.add_url_rule(f"/batches/{kind.id}", endpoint=f"create-{kind.id}-batch", view_func=view, methods=["POST"])
-
-
-_register_create_routes(Catalog())
+        view = documented(routes, 400, 401, 403, 413, 415, 422, 429, 503)(view)
+        routes.add_url_rule(f"/batches/{kind.id}", endpoint=f"create-{kind.id}-batch", view_func=view, methods=["POST"])
+    return routes
 
 
 @blp.route("/batches/<kind_id>", methods=["POST"])

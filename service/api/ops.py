@@ -66,6 +66,6 @@ def _observe(response):
         seconds = time.perf_counter() - g.started
         REQUESTS.labels(request.method, endpoint, response.status_code).observe(seconds)
         access.info(_access_line(endpoint, response.status_code, seconds))
-    if response.status_code == 201 and request.endpoint and request.endpoint.startswith("documents.create-"):
-        DOCUMENTS.labels(request.endpoint.removeprefix("documents.create-")).inc()
+    if response.status_code == 201 and request.endpoint and request.endpoint.startswith("create-document.create-"):
+        DOCUMENTS.labels(request.endpoint.removeprefix("create-document.create-")).inc()
     return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import logging
+from json import JSONDecodeError
 from http import HTTPStatus
 
 import marshmallow as ma
@@ -73,6 +74,8 @@ def problem(status: int, detail: str | None = None, headers: dict | None = None,
 
 def from_http_exception(error: HTTPException) -> Response:
     """Turn any HTTP error (ours, Werkzeug's or webargs') into a problem document."""
+    if isinstance(getattr(error, "exc", None), (JSONDecodeError, UnicodeDecodeError)):  # webargs: not JSON
+        return problem(400, "请求体不是有效的 JSON。")
     data = getattr(error, "data", None) or {}
     extra = {key: data[key] for key in ("errors", "warnings") if key in data}
     if "messages" in data:
