@@ -451,7 +451,7 @@ def _check_series(series: str) -> None:
     """Refuse a series (机关代字) that could not stand in a number."""
     from marshmallow import ValidationError
 
-    from schemas.common import series_name
+    from schemas.checks import series_name
 
     try:
         series_name(series)

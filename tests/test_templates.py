@@ -18,7 +18,7 @@ from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from schemas.common import TextLength
+from schemas.checks import TextLength
 from schemas.profile import PROFILE
 from service.engine.filters import FILTERS
 from service.pdf import ConverterPool

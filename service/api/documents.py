@@ -14,7 +14,8 @@ from flask import Response, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from schemas.common import Range, capped, surrogate_errors
+from schemas.checks import Range
+from schemas.validation import capped, surrogate_errors
 
 from .. import pdf
 from ..catalog import Catalog, Kind

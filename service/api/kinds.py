@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from schemas.common import shown
+from service.engine.text import shown
 
 from ..catalog import UnknownKind
 from ..documents import services

@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from schemas.common import series_name
+from schemas.checks import series_name
 
 from ..documents import services
 from ..store import db, numbering

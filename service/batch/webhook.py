@@ -15,7 +15,7 @@ import urllib.request
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from schemas.common import shown
+from service.engine.text import shown
 
 if TYPE_CHECKING:
     from .jobs import Settings
