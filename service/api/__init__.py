@@ -56,7 +56,7 @@ def init_app(app: Flask) -> None:
     for blueprint in (kinds.blp, documents.kind_routes(catalog), documents.blp, numbers.blp,
                       batches.kind_routes(catalog), batches.blp, templates.blp, profile.blp):
         api.register_blueprint(blueprint)
-    app.register_blueprint(ops.blp)
+    ops.init_app(app)
     app.register_error_handler(Exception, from_unexpected)
     app.after_request(retry_after_only_when_refused)  # registered first, so it runs after the limiter's
     limiter = Limiter(key_func=rate_limit_key, app=app)

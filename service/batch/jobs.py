@@ -13,9 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+
+from more_itertools import chunked
 
 from ..catalog import Checked, Kind
 from ..config import DEFAULTS
@@ -125,7 +127,7 @@ def prepare(batching: Batching, batch_id: str, enqueue: Enqueue) -> None:
             raise BatchInputError("多次尝试仍无法读取上传的文件，请检查文件后重新上传")
         entries, problems = _entries(batch.source, kind, services.storage.get(upload_key(batch.id, batch.source)),
                                      settings.max_documents)
-        for seq, chunk in enumerate(_chunks(entries, settings.chunk_size)):
+        for seq, chunk in enumerate(chunked(entries, settings.chunk_size)):
             if seq in recorded or _record_chunk(batching, kind, batch_id, seq, chunk):
                 enqueue(Work("chunk", batch_id, seq))
     except (BatchInputError, SheetError) as error:
@@ -139,18 +141,6 @@ def prepare(batching: Batching, batch_id: str, enqueue: Enqueue) -> None:
         finished = store.start_chunks(session, batch_id, problems)
     if finished:
         enqueue(Work("finish", batch_id))
-
-
-def _chunks(entries: Iterable[dict], size: int) -> Iterator[list[dict]]:
-    """Consecutive runs of `size` entries (the last may be shorter)."""
-    chunk: list[dict] = []
-    for entry in entries:
-        chunk.append(entry)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _record_chunk(batching: Batching, kind: Kind, batch_id: str, seq: int, chunk: list[dict]) -> bool:

@@ -43,3 +43,25 @@ def test_a_body_that_is_not_json_is_a_chinese_problem(tmp_path):
     response = app.test_client().put("/api/v1/profile", data="{", content_type="application/json")
     assert response.status_code == 400 and response.mimetype == "application/problem+json"
     assert response.get_json()["detail"] == "请求体不是有效的 JSON。"
+
+
+def test_request_metrics_are_labelled_by_route_never_by_path(tmp_path):
+    """A service process's app (the first of its process) times each request under its route pattern;
+    an unknown path is "unmatched" (run in a process of its own, as a service's app is)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(f"""
+        from service import create_app
+        app = create_app({{"TESTING": True, "INSTANCE_PATH": {str(tmp_path / "i")!r}}})
+        client = app.test_client()
+        client.get("/api/v1/kinds/certificate")
+        client.get("/nowhere/12345")
+        print(client.get("/metrics").get_data(as_text=True))
+    """)
+    metrics = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                             timeout=120).stdout
+    assert 'docgen_http_request_duration_seconds_count{endpoint="/api/v1/kinds/<kind_id>",method="GET",status="200"} 1.0' in metrics
+    assert 'docgen_http_request_duration_seconds_count{endpoint="unmatched",method="GET",status="404"} 1.0' in metrics
+    assert "12345" not in metrics
