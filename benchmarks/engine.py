@@ -2,7 +2,7 @@
 cold compile time of a template (load + compile, no cache) beside docxtpl's load.
 
 Run: python -m benchmarks.engine [--documents N] [--cold TEMPLATE.docx]
-Prints documents/s for both and the ratio (target: >= 20x), then the median cold compile time of
+Prints documents/s for both and the ratio (target: >= 30x), then the median cold compile time of
 TEMPLATE (default: docxtpl's order_tpl.docx in ../shared/conformance; target <= 4 ms, so that an
 upload's checks and preview stay quick), all measured in the same run.
 """
@@ -23,6 +23,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from service import engine
+from service.engine.environment import make_environment
 
 ROWS = 20
 ORDER_TPL = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "docxtpl-templates" / "order_tpl.docx"
@@ -58,10 +59,10 @@ def context() -> dict:
     }
 
 
-def docxtpl_once(path: Path, data: dict) -> bytes:
-    """Plain docxtpl: load, render and save one document."""
+def docxtpl_once(path: Path, data: dict, environment: SandboxedEnvironment) -> bytes:
+    """Plain docxtpl: load, render (in `environment`, built once for every document) and save one document."""
     template = DocxTemplate(str(path))
-    template.render(data, jinja_env=SandboxedEnvironment(autoescape=True), autoescape=True)
+    template.render(data, jinja_env=environment, autoescape=True)
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()
@@ -108,15 +109,16 @@ def main() -> None:
     parser.add_argument("--cold", type=Path, default=ORDER_TPL, help="template whose cold compile time is measured")
     args = parser.parse_args()
     data = context()
+    environment = make_environment()  # the fair baseline: docxtpl given the engine's sandboxed environment, reused
     with tempfile.TemporaryDirectory() as folder:
         path = build_template(Path(folder) / "table.docx")
         template = engine.load(path)
-        assert document_xml(template.render(data)) == document_xml(docxtpl_once(path, data)), "outputs differ"
-        baseline = rate(lambda: docxtpl_once(path, data), max(args.documents // 10, 5))
+        assert document_xml(template.render(data)) == document_xml(docxtpl_once(path, data, environment)), "outputs differ"
+        baseline = rate(lambda: docxtpl_once(path, data, environment), max(args.documents // 10, 5))
         ours = rate(lambda: template.render(data), args.documents)
     print(f"docxtpl: {baseline:8.1f} documents/s")
     print(f"engine:  {ours:8.1f} documents/s ({1000 / ours:.2f} ms per document)")
-    print(f"speed-up: {ours / baseline:.1f}x (target >= 20x)")
+    print(f"speed-up: {ours / baseline:.1f}x (target >= 30x)")
     cold_compile(args.cold)
 
 
