@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import sys
 from json import JSONDecodeError
 from http import HTTPStatus
 
@@ -116,7 +117,6 @@ def unavailable(error: Exception) -> str | None:
     Nothing half done stays behind such a failure: the write transaction is rolled back and the
     files stored for it are removed, so the request can simply be sent again.
     """
-    from redis.exceptions import ConnectionError as RedisDown, TimeoutError as RedisSlow
     from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, TimeoutError as PoolTimeout
 
     if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
@@ -125,6 +125,7 @@ def unavailable(error: Exception) -> str | None:
         return "数据库所在磁盘已满，文书未保存；请稍后重试或联系管理员。"
     if isinstance(error, (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)):
         return "数据库暂时不可用，请稍后重试。"
-    if isinstance(error, (RedisDown, RedisSlow)):
+    redis = sys.modules.get("redis.exceptions")  # loaded where Redis is in use (an optional backend): else no Redis error
+    if redis is not None and isinstance(error, (redis.ConnectionError, redis.TimeoutError)):
         return "任务队列暂时不可用，请稍后重试。"
     return None
