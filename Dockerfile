@@ -7,7 +7,7 @@ RUN /tmp/ci/install-system-packages && rm -rf /var/lib/apt/lists/* /tmp/ci
 RUN useradd --create-home --uid 10001 docgen
 WORKDIR /app
 COPY . /app
-RUN pip install --no-cache-dir /app
+RUN pip install --no-cache-dir -c /app/requirements.lock '/app[postgresql,redis,s3]'
 
 USER docgen
 # The instance folder (SQLite file, documents, secret key) lives on a volume, owned by docgen.

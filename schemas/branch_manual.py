@@ -26,24 +26,9 @@ from collections.abc import Callable
 
 from marshmallow import validates_schema
 
-from schemas.common import (
-    BaseSchema,
-    Choice,
-    Date,
-    DocNumber,
-    List,
-    LongText,
-    Name,
-    Nested,
-    Phone,
-    Text,
-    base_context,
-    duplicate_names,
-    labelled,
-    meta,
-    not_before,
-    raise_problems,
-)
+from schemas.fields import BaseSchema, Choice, Date, DocNumber, List, LongText, Name, Nested, Phone, Text, meta
+from schemas.official import base_context, labelled
+from schemas.problems import duplicate_names, not_before, raise_problems
 from schemas.profile import PROFILE
 from service.engine.filters import cn_date, cn_join
 

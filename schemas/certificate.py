@@ -17,17 +17,9 @@ from __future__ import annotations
 
 from marshmallow import ValidationError
 
-from schemas.common import (
-    BaseSchema,
-    Choice,
-    Date,
-    LongText,
-    Numbering,
-    Text,
-    base_context,
-    meta,
-    number_field,
-)
+from schemas.fields import BaseSchema, Choice, Date, LongText, Text, meta
+from schemas.numbering import Numbering
+from schemas.official import base_context, number_field
 from schemas.profile import PROFILE
 from service.engine.filters import cn_date
 

@@ -2,7 +2,7 @@
 
 Context keys added to the loaded data (besides profile_context()'s org_* keys):
 
-- number, date_text, print_date_text, cc_text: as in schemas.common.official_context()
+- number, date_text, print_date_text, cc_text: as in schemas.official.official_context()
 - subject: 关于表彰2026年上半年月度之星、先进团队和优秀共产党员的决定 (the input's, or derived)
 - title: the 发文机关 full name + subject
 - background_paragraphs / expectation_paragraphs: [str], one per line of the input
@@ -20,30 +20,13 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, validates_schema
 
-from schemas.common import (
-    BaseSchema,
-    Choice,
-    Date,
-    List,
-    LongText,
-    Nested,
-    Numbering,
-    OfficialSchema,
-    Text,
-    addressee_field,
-    base_context,
-    cc_field,
-    decision_label,
-    duplicate_names,
-    meta,
-    number_field,
-    official_context,
-    paragraphs,
-    print_date_field,
-    printer_field,
-    raise_problems,
-    signatory_field,
+from schemas.fields import BaseSchema, Choice, Date, List, LongText, Nested, Text, meta
+from schemas.numbering import Numbering
+from schemas.official import (
+    OfficialSchema, addressee_field, base_context, cc_field, decision_label, number_field, official_context,
+    paragraphs, print_date_field, printer_field, signatory_field,
 )
+from schemas.problems import duplicate_names, raise_problems
 from schemas.profile import PROFILE
 from service.engine.filters import cn_join
 

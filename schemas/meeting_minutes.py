@@ -1,6 +1,6 @@
 """会议纪要: minutes of a 支委会, 总支委员会, 党员大会, 专题研讨 or 主题党日.
 
-Context keys added to the loaded data (besides schemas.common.profile_context()'s org_* keys):
+Context keys added to the loaded data (besides schemas.official.profile_context()'s org_* keys):
 
 - unit_full_name: full name of the organisation holding the meeting (中共…支部委员会)
 - heading: red heading, e.g. 中共航宇体系工程中心总支部委员会会议纪要
@@ -22,33 +22,13 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, validates_schema
 
-from schemas.common import (
-    BaseSchema,
-    Choice,
-    Date,
-    DateTime,
-    Integer,
-    List,
-    LongText,
-    Name,
-    Nested,
-    Numbering,
-    People,
-    Range,
-    Text,
-    base_context,
-    decision_label,
-    duplicate_names,
-    labelled,
-    meta,
-    number_field,
-    names,
-    not_before,
-    paragraphs,
-    person_text,
-    raise_problems,
-    sentence,
+from schemas.checks import Range
+from schemas.fields import BaseSchema, Choice, Date, DateTime, Integer, List, LongText, Name, Nested, People, Text, meta
+from schemas.numbering import Numbering
+from schemas.official import (
+    base_context, decision_label, labelled, names, number_field, paragraphs, person_text, sentence,
 )
+from schemas.problems import duplicate_names, not_before, raise_problems
 from schemas.profile import PROFILE
 from service.engine.filters import cn_date, cn_join, cn_time
 

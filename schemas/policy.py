@@ -7,7 +7,7 @@ across chapters; the 附则 articles (interpretation, effective date, repeals) a
 
 Context keys added to the loaded data (besides profile_context()'s org_* keys):
 
-- number, date_text, print_date_text, cc_text: as in schemas.common.official_context()
+- number, date_text, print_date_text, cc_text: as in schemas.official.official_context()
 - notice_title: 关于印发《中心会议管理办法》的通知
 - notice_paragraphs: [str] body of the 通知, starting 现将《…》印发给你们，请遵照执行。
 - attachment_note: 附件：中心会议管理办法
@@ -28,32 +28,13 @@ import re
 
 from marshmallow import ValidationError, validates_schema
 
-from schemas.common import (
-    BaseSchema,
-    Date,
-    List,
-    LongText,
-    Nested,
-    Numbering,
-    OfficialSchema,
-    Text,
-    TextOrNested,
-    addressee_field,
-    base_context,
-    cc_field,
-    item_label,
-    labelled,
-    meta,
-    not_before,
-    number_field,
-    official_context,
-    paragraphs,
-    print_date_field,
-    printer_field,
-    raise_problems,
-    signatory_field,
-    sub_item_label,
+from schemas.fields import BaseSchema, Date, List, LongText, Nested, Text, TextOrNested, meta
+from schemas.numbering import Numbering
+from schemas.official import (
+    OfficialSchema, addressee_field, base_context, cc_field, item_label, labelled, number_field, official_context,
+    paragraphs, print_date_field, printer_field, signatory_field, sub_item_label,
 )
+from schemas.problems import not_before, raise_problems
 from schemas.profile import PROFILE
 from service.engine.filters import cn_date, cn_join, cn_numeral
 

@@ -1,8 +1,8 @@
 """The organisation profile: names, 机关代字, branches, signatories and honours the organisation configures.
 
-The profile starts as the TOML file named by the environment variable DOCGEN_PROFILE, or the
-packaged schemas/profile.toml; the service then uses the profile an administrator stored (see
-service/settings.py). PROFILE always stands for the profile in use: schemas read their choices
+The profile starts as the packaged schemas/profile.toml; an app starts from the file its PROFILE
+setting names (DOCGEN_PROFILE), then uses the profile an administrator stored (see
+service/profile.py). PROFILE always stands for the profile in use: schemas read their choices
 (branches, honours) and defaults from it when they validate, so a change needs no restart.
 """
 
@@ -87,15 +87,13 @@ class Profile:
 
 
 def default_text(path: str | os.PathLike | None = None) -> str:
-    """The TOML text of ``path``, $DOCGEN_PROFILE or the packaged default."""
-    path = path or os.environ.get("DOCGEN_PROFILE")
+    """The TOML text of ``path``, else of the packaged default."""
     source = Path(path) if path else resources.files(__package__).joinpath("profile.toml")
     return source.read_text(encoding="utf-8")
 
 
 def load_profile(path: str | os.PathLike | None = None) -> Profile:
-    """Read the profile from ``path``, $DOCGEN_PROFILE or the packaged default."""
-    path = path or os.environ.get("DOCGEN_PROFILE")
+    """Read the profile from ``path``, else the packaged default."""
     return parse_profile(default_text(path), str(path or "schemas/profile.toml"))
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from flask import Flask
-
-from .config import DEFAULTS, instance_settings
+if TYPE_CHECKING:  # Flask is imported by create_app: the engine (service.engine) is a library of its own, without it
+    from flask import Flask
 
 # The loggers of a running service (`docgen serve`, `docgen worker`) that speak at INFO: docgen's
 # own and the task queue's; the libraries (Alembic's migration steps among them) only warn.
@@ -17,6 +17,10 @@ SERVICE_LOGGERS = ("service", "docgen", "huey")
 
 def create_app(config: Mapping | None = None) -> Flask:
     """Build the application: defaults, then DOCGEN_* environment variables, then `config`."""
+    from flask import Flask
+
+    from .config import DEFAULTS, instance_settings
+
     app = Flask(__name__, instance_relative_config=True, static_folder="web/static")
     app.json.sort_keys = False
     app.json.ensure_ascii = False  # JSON answers in UTF-8, Chinese as it is (not \uXXXX)

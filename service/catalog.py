@@ -18,8 +18,8 @@ from marshmallow import fields
 from marshmallow.validate import OneOf
 
 import schemas
-from schemas.common import validate
 from schemas.profile import PROFILE
+from schemas.validation import validate
 
 from . import engine
 from .jsonschema import json_schema

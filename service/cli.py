@@ -173,7 +173,7 @@ def schema(kind: Kind) -> None:
 @with_appcontext
 def render(kind: Kind, data: Path, output: Path | None, as_pdf: bool, preview: bool) -> None:
     """校验数据、编号、生成并登记一份文书；数据有误时列出全部错误并以状态 2 退出。"""
-    from schemas.common import MAX_ERRORS
+    from schemas.checks import MAX_ERRORS
 
     from .documents import Invalid, services
 
@@ -381,10 +381,9 @@ def profile_group() -> None:
 @with_appcontext
 def profile_export(output: Path) -> None:
     """导出正在使用的组织配置（TOML），修改后可再导入。"""
-    from . import profile
     from .documents import services
 
-    output.write_text(profile.stored(services().sessions).text, encoding="utf-8")
+    output.write_text(services().profiles.stored().text, encoding="utf-8")
     click.echo(f"已导出 {output}")
 
 
@@ -395,12 +394,11 @@ def profile_import(path: Path) -> None:
     """检查并启用组织配置；所有进程从下一个请求起使用，无需重启。"""
     from schemas.profile import ProfileError
 
-    from . import profile
     from .documents import services
 
     try:
         text = path.read_text(encoding="utf-8")
-        found = profile.save(services().sessions, text, "cli")
+        found = services().profiles.save(text, "cli")
     except UnicodeDecodeError:
         raise InputError(f"{path} 不是 UTF-8 编码的文本文件。") from None
     except ProfileError as error:
@@ -473,7 +471,7 @@ def _check_series(series: str) -> None:
     """Refuse a series (机关代字) that could not stand in a number."""
     from marshmallow import ValidationError
 
-    from schemas.common import series_name
+    from schemas.checks import series_name
 
     try:
         series_name(series)

@@ -25,13 +25,31 @@ DEFAULTS = {
     "PDF_CONVERTER": "local",
     # Converters per worker process; `docgen serve` runs one worker per core, so one per core in all.
     "PDF_POOL_SIZE": 1,
+    # Seconds a conversion may take before its office is restarted (one retry).
     "PDF_TIMEOUT": 60,
+    # Seconds a request waits for a free converter before 503 (PoolBusy).
+    "PDF_WAIT": 10,
+    # The organisation profile's file until an administrator stores one (None: the packaged schemas/profile.toml).
+    "PROFILE": None,
     # Real fonts dropped here win over the free stand-ins.
     "FONTS_DIR": None,
     # True only when an authenticating reverse proxy guards the service.
     "BEHIND_AUTH_PROXY": False,
     "TRUSTED_PROXIES": ["127.0.0.1", "::1"],
     "PROXY_USER_HEADER": "X-Forwarded-User",
+    # Batches: the task queue (unset: SQLite in the instance folder) and how its steps run.
+    "QUEUE_URL": None,
+    "QUEUE_NAME": "docgen",
+    "BATCH_CHUNK_SIZE": 500,  # rows: fewer, larger chunks cost fewer transactions and writes
+    "BATCH_LEASE_SECONDS": 300,
+    "BATCH_GRACE_SECONDS": 600,
+    "BATCH_REAP_SECONDS": 30,
+    "BATCH_MAX_ATTEMPTS": 5,
+    "BATCH_MAX_DOCUMENTS": 20_000,
+    "WEBHOOK_HOSTS": [],
+    "WEBHOOK_TIMEOUT": 10,
+    "EMBEDDED_WORKER": True,
+    "WORKER_THREADS": 1,
 }
 
 

@@ -75,6 +75,7 @@ class Services:
     catalog: Catalog
     sessions: sessionmaker[Session]
     storage: Storage
+    profiles: profile.Profiles
 
     def produce(self, kind: Kind, payload: Any, created_by: str, idempotency_key: str | None = None) -> Produced:
         """Validate, number, render, store and record one document, in that order; a retried request (same
@@ -121,7 +122,7 @@ class Services:
         Stored files that no committed record uses (replays, taken numbers, a failed
         transaction) are removed.
         """
-        profile.refresh(self.sessions)
+        self.profiles.refresh()
         checked = [request.checked or kind.check(request.payload) for request in requests]
         template = self.template(kind)
         valid = [
@@ -192,7 +193,7 @@ class Services:
     def preview(self, kind: Kind, payload: Any) -> records.Rendered:
         """Validate and render with the active template, without numbering or recording (raise Invalid):
         the file, its name (预览-…) and the warnings. A number left out is printed with × for its serial."""
-        profile.refresh(self.sessions)
+        self.profiles.refresh()
         checked = kind.check(payload)
         if checked.errors:
             raise Invalid(checked.errors)
@@ -285,9 +286,10 @@ def checked_catalog() -> Catalog:
 
 
 def open_services(config: Mapping, catalog: Catalog) -> Services:
-    """The services over the configured database and file storage (DATABASE_URL, STORAGE_URL)."""
-    engine = db.make_engine(config["DATABASE_URL"])
-    return Services(catalog, db.session_factory(engine), storage_from_url(config["STORAGE_URL"]))
+    """The services over the configured database, file storage and profile file (DATABASE_URL, STORAGE_URL, PROFILE)."""
+    sessions = db.session_factory(db.make_engine(config["DATABASE_URL"]))
+    return Services(catalog, sessions, storage_from_url(config["STORAGE_URL"]),
+                    profile.Profiles(sessions, config.get("PROFILE")))
 
 
 def init_app(app: Flask) -> None:
@@ -300,7 +302,7 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def use_stored_profile() -> None:
         """Validate, publish and fill with the profile stored last (a change applies without restart)."""
-        profile.refresh(found.sessions)
+        found.profiles.refresh()
 
 
 def services() -> Services:

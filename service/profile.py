@@ -1,9 +1,11 @@
 """The organisation profile as an administrator stores it: TOML text in the store, checked before it is
-kept, and picked up by every process at its next request or job (one indexed query), without restart."""
+kept, and picked up by every process at its next request or job (one indexed query), without restart.
+Until one is stored, an app uses the file its PROFILE setting names (DOCGEN_PROFILE; else the packaged one)."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from dataclasses import dataclass
 
@@ -16,9 +18,8 @@ from .store import db
 from .store.models import Setting, utcnow
 
 KEY = "profile"
-_SHIPPED = PROFILE.current  # the file's profile, in use while none is stored
 _lock = threading.Lock()
-_in_use: str | None = None  # the content hash of the stored profile in use (None: the file's)
+_in_use: str | None = None  # what the process's PROFILE holds: a stored profile's content hash, or a file's text
 
 
 @dataclass(frozen=True)
@@ -30,36 +31,44 @@ class Stored:
     updated_at: object | None
 
 
-def refresh(sessions: sessionmaker[Session]) -> Profile:
-    """Use the stored profile if it changed since this process last looked; gives the profile in use."""
-    global _in_use
-    with sessions() as session:
-        sha256 = session.scalar(select(Setting.sha256).where(Setting.key == KEY))
-    if sha256 != _in_use:
-        with _lock:
-            if sha256 is None:
-                PROFILE.use(_SHIPPED)
-            else:
-                with sessions() as session:
-                    PROFILE.use(parse_profile(session.get(Setting, KEY).value))
-            _in_use = sha256
-    return PROFILE.current
+class Profiles:
+    """An app's profile: the one an administrator stored, else the app's file (its PROFILE setting)."""
 
+    def __init__(self, sessions: sessionmaker[Session], path: str | os.PathLike | None = None):
+        """Read and check the file (ProfileError naming it when it is not a profile)."""
+        self.sessions = sessions
+        self.text = default_text(path)
+        self.shipped = parse_profile(self.text, str(path or "schemas/profile.toml"))
 
-def stored(sessions: sessionmaker[Session]) -> Stored:
-    """The profile text in use: the stored one, else the file's."""
-    with sessions() as session:
-        row = session.get(Setting, KEY)
-    return Stored(default_text(), None, None) if row is None else Stored(row.value, row.updated_by, row.updated_at)
+    def refresh(self) -> Profile:
+        """Use the stored profile (else the file's) if it changed since this process last looked; the profile in use."""
+        global _in_use  # noqa: PLW0603 (the process's profile in use, shared by its apps and threads)
+        with self.sessions() as session:
+            sha256 = session.scalar(select(Setting.sha256).where(Setting.key == KEY))
+        wanted = sha256 or self.text
+        if wanted != _in_use:
+            with _lock:
+                if sha256 is None:
+                    PROFILE.use(self.shipped)
+                else:
+                    with self.sessions() as session:
+                        PROFILE.use(parse_profile(session.get(Setting, KEY).value))
+                _in_use = wanted
+        return PROFILE.current
 
+    def stored(self) -> Stored:
+        """The profile text in use: the stored one, else the file's."""
+        with self.sessions() as session:
+            row = session.get(Setting, KEY)
+        return Stored(self.text, None, None) if row is None else Stored(row.value, row.updated_by, row.updated_at)
 
-def save(sessions: sessionmaker[Session], text: str, updated_by: str) -> Profile:
-    """Check and store a profile (ProfileError naming the problem); every process uses it from its next request."""
-    profile = parse_profile(text)
-    with db.writing(sessions) as session:
-        row = session.get(Setting, KEY) or Setting(key=KEY)
-        row.value, row.sha256 = text, hashlib.sha256(text.encode()).hexdigest()
-        row.updated_by, row.updated_at = updated_by, utcnow()
-        session.add(row)
-    refresh(sessions)
-    return profile
+    def save(self, text: str, updated_by: str) -> Profile:
+        """Check and store a profile (ProfileError naming the problem); every process uses it from its next request."""
+        profile = parse_profile(text)
+        with db.writing(self.sessions) as session:
+            row = session.get(Setting, KEY) or Setting(key=KEY)
+            row.value, row.sha256 = text, hashlib.sha256(text.encode()).hexdigest()
+            row.updated_by, row.updated_at = updated_by, utcnow()
+            session.add(row)
+        self.refresh()
+        return profile

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from service import create_app
+from service.catalog import Catalog
 from service.cli import main
 from service.pdf.worker import office_binary
 
@@ -175,7 +176,7 @@ def test_render_pdf_writes_a_one_page_certificate(tmp_path, runner):
 
 
 DOCGEN = str(Path(sys.executable).with_name("docgen"))
-KIND_IDS = ("meeting-minutes", "branch-manual", "policy", "certificate", "commendation")
+KIND_IDS = [kind.id for kind in Catalog()]
 
 
 def docgen(*args: str, instance: Path, cwd: Path) -> subprocess.CompletedProcess:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from schemas import branch_manual as manual
-from schemas.common import validate
+from schemas.validation import validate
 
 EXAMPLE = json.loads((Path(__file__).resolve().parents[1] / "examples/branch-manual.json").read_text(encoding="utf-8"))
 MEMBERS = EXAMPLE["members"]

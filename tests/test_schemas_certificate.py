@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from schemas import certificate
-from schemas.common import Numbering, validate
+from schemas.numbering import Numbering
+from schemas.validation import validate
 
 EXAMPLE = json.loads((Path(__file__).resolve().parents[1] / "examples/certificate.json").read_text(encoding="utf-8"))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from schemas import commendation
-from schemas.common import validate
+from schemas.validation import validate
 
 EXAMPLE = json.loads((Path(__file__).resolve().parents[1] / "examples/commendation.json").read_text(encoding="utf-8"))
 

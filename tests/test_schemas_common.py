@@ -16,28 +16,17 @@ from marshmallow import ValidationError, validates_schema
 from marshmallow import fields as ma_fields
 
 import schemas
-from schemas import branch_manual, common
-from schemas.common import (
-    BaseSchema,
-    Date,
-    DateTime,
-    DocNumber,
-    Integer,
-    List,
-    LongText,
-    Name,
-    Numbering,
-    People,
-    Phone,
-    Text,
-    TextOrNested,
-    meta,
-    problem_tree,
-    validate,
+from schemas import branch_manual, checks
+from schemas.fields import (
+    BaseSchema, Date, DateTime, DocNumber, Integer, List, LongText, Name, People, Phone, Text, TextOrNested, meta,
 )
+from schemas.numbering import Numbering
+from schemas.problems import problem_tree
 from schemas.profile import PROFILE, ProfileError, load_profile
+from schemas.validation import validate
 from service.catalog import Catalog
 from service.engine.filters import cn_numeral
+from service.engine.text import BAD_XML_CHARS
 from service.jsonschema import json_schema
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -335,9 +324,9 @@ def test_spelled_out_white_space_is_what_strip_removes():
     for char in map(chr, range(0x10000)):
         if "\ud800" <= char <= "\udfff":
             continue
-        savable = not common.BAD_XML_CHARS.match(char)
-        assert bool(re.fullmatch(common.VISIBLE, char)) == (savable and not char.isspace()), hex(ord(char))
-        assert bool(re.fullmatch(f"[{common.SPACES}{common.BREAKS}]", char)) == (savable and char.isspace())
+        savable = not BAD_XML_CHARS.match(char)
+        assert bool(re.fullmatch(checks.VISIBLE, char)) == (savable and not char.isspace()), hex(ord(char))
+        assert bool(re.fullmatch(f"[{checks.SPACES}{checks.BREAKS}]", char)) == (savable and char.isspace())
 
 
 def test_date_patterns_hold_exactly_the_days_that_load():
@@ -430,13 +419,12 @@ def test_default_profile_has_the_1_7_n_organisation():
     assert {"月度之星", "先进团队", "优秀共产党员", "优秀党务工作者"} <= {h.name for h in PROFILE.honours}
 
 
-def test_profile_is_read_from_the_file_named_by_docgen_profile(tmp_path, monkeypatch):
-    """DOCGEN_PROFILE points the loader at another file."""
-    text = Path(common.__file__).with_name("profile.toml").read_text(encoding="utf-8")
+def test_profile_is_read_from_the_file_named(tmp_path):
+    """The loader reads another file when named (DOCGEN_PROFILE reaches it through the app: tests/test_config.py)."""
+    text = Path(checks.__file__).with_name("profile.toml").read_text(encoding="utf-8")
     custom = tmp_path / "profile.toml"
     custom.write_text(text.replace("中心党总支", "研究院党委"), encoding="utf-8")
-    monkeypatch.setenv("DOCGEN_PROFILE", str(custom))
-    assert load_profile().organisation.code == "研究院党委"
+    assert load_profile(custom).organisation.code == "研究院党委"
 
 
 def test_broken_profile_is_a_clear_error(tmp_path):
@@ -449,7 +437,7 @@ def test_broken_profile_is_a_clear_error(tmp_path):
 
 def test_duplicate_names_in_the_profile_are_an_error(tmp_path):
     """Two branches with the same name cannot be told apart, so the profile is refused."""
-    text = Path(common.__file__).with_name("profile.toml").read_text(encoding="utf-8")
+    text = Path(checks.__file__).with_name("profile.toml").read_text(encoding="utf-8")
     duplicated = tmp_path / "profile.toml"
     duplicated.write_text(text.replace("体系论证处党支部", "综合管理处党支部"), encoding="utf-8")
     with pytest.raises(ProfileError, match="组织配置中组织名称重复：综合管理处党支部"):

@@ -24,21 +24,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schemas.common import (
-    BaseSchema,
-    Choice,
-    Date,
-    DateTime,
-    DocNumber,
-    Integer,
-    List,
-    LongText,
-    Name,
-    Phone,
-    Range,
-    Text,
-    validate,
-)
+from schemas.checks import Range
+from schemas.fields import BaseSchema, Choice, Date, DateTime, DocNumber, Integer, List, LongText, Name, Phone, Text
+from schemas.validation import validate
 from service.catalog import Catalog
 from service.jsonschema import json_schema
 

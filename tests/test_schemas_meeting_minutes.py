@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from schemas import meeting_minutes as minutes
-from schemas.common import validate
+from schemas.validation import validate
 
 EXAMPLE_PATH = Path(__file__).resolve().parents[1] / "examples/meeting-minutes.json"
 EXAMPLE = json.loads(EXAMPLE_PATH.read_text(encoding="utf-8"))

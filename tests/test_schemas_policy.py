@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from schemas import policy
-from schemas.common import validate
+from schemas.validation import validate
 
 EXAMPLE = json.loads((Path(__file__).resolve().parents[1] / "examples/policy.json").read_text(encoding="utf-8"))
 PURPOSE = "为了规范员工行为，根据中心有关规定，制定本准则。"

@@ -18,12 +18,13 @@ from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from schemas.common import TextLength
+from schemas.checks import TextLength
 from schemas.profile import PROFILE
 from service.engine.filters import FILTERS
 from service.pdf import ConverterPool
 from service.pdf.worker import office_binary
 from service import engine
+from service.catalog import Catalog
 from service.checks import unknown_paths
 from service.cli import main as cli
 from service.scaffold import gbt9704
@@ -31,7 +32,7 @@ from templates import preview
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates" / "docx"
-KINDS = ["meeting-minutes", "branch-manual", "policy", "certificate", "commendation"]
+KINDS = [kind.id for kind in Catalog()]
 OFFICIAL = ["meeting-minutes", "policy", "commendation"]  # red-header 公文
 NUMBERED = [kind for kind in KINDS if kind != "certificate"]
 A4 = (11906, 16838)

@@ -6,23 +6,14 @@ import threading
 
 import flask_smorest
 from apispec.ext.marshmallow.common import MODIFIERS
-from flask import Flask, Response
+from flask import Flask, Response, request
 from flask_limiter import Limiter
 
-from .arguments import ArgumentsParser
-
-# Set before the blueprints' modules are imported below: Blueprint.arguments takes the parser when a
-# view is declared, so a parser set afterwards would never be used.
-flask_smorest.Blueprint.ARGUMENTS_PARSER = ArgumentsParser()
-
-from schemas.profile import PROFILE  # noqa: E402
-
-from . import batches, documents, kinds, numbers, ops, profile, templates  # noqa: E402
-from .. import profile as profiles  # noqa: E402
-from ..documents import services  # noqa: E402
-from ..jsonschema import profile_values  # noqa: E402
-from .auth import rate_limit_key  # noqa: E402
-from .problems import PROBLEM_JSON, ProblemSchema, from_http_exception, from_unexpected  # noqa: E402
+from . import batches, documents, kinds, numbers, ops, profile, templates
+from ..documents import services
+from ..jsonschema import profile_values
+from .auth import rate_limit_key
+from .problems import PROBLEM_JSON, ProblemSchema, from_http_exception, from_unexpected
 
 
 RETRY_AFTER = {"description": "多少秒后可以重试", "schema": {"type": "integer"}}
@@ -33,14 +24,14 @@ class Api(flask_smorest.Api):
 
     ERROR_SCHEMA = ProblemSchema
 
-    def _register_responses(self):
-        """Register the shared error responses with the problem+json content type; 429 and 503 say
-        when to try again."""
-        default, self.DEFAULT_RESPONSE_CONTENT_TYPE = self.DEFAULT_RESPONSE_CONTENT_TYPE, PROBLEM_JSON
-        try:
-            super()._register_responses()
-        finally:
-            self.DEFAULT_RESPONSE_CONTENT_TYPE = default
+    def init_app(self, app: Flask, *args, **kwargs) -> None:
+        """flask-smorest's set-up; then its shared error responses are described as problem+json, and 429 and
+        503 say when to try again."""
+        super().init_app(app, *args, **kwargs)
+        for response in self.spec.components.responses_lazy.values():
+            content = response.get("content", {})
+            if self.DEFAULT_RESPONSE_CONTENT_TYPE in content:
+                content[PROBLEM_JSON] = content.pop(self.DEFAULT_RESPONSE_CONTENT_TYPE)
         for name in ("TOO_MANY_REQUESTS", "SERVICE_UNAVAILABLE"):
             self.spec.components.responses_lazy[name]["headers"] = {"Retry-After": RETRY_AFTER}
 
@@ -48,17 +39,15 @@ class Api(flask_smorest.Api):
         """Every HTTP error becomes application/problem+json."""
         return from_http_exception(error)
 
-    def _openapi_json(self):
-        """/openapi.json with the choices and defaults (branches, honours) of the profile in use."""
-        self._follow_profile()
-        return super()._openapi_json()
-
     _lock = threading.Lock()
     described = None  # the profile the schemas were last converted with
 
-    def _follow_profile(self) -> None:
-        """Convert the schemas again when the profile in use has changed since they last were."""
-        current = profiles.refresh(services().sessions)
+    def follow_profile(self) -> None:
+        """Before /openapi.json: convert the schemas again when the profile in use has changed since they last
+        were, so its choices and defaults (branches, honours) are the stored profile's."""
+        if request.endpoint != "api-docs.openapi_json":
+            return
+        current = services().profiles.refresh()
         if current is self.described:
             return
         with self._lock:
@@ -82,13 +71,15 @@ def init_app(app: Flask) -> None:
     api.spec.components.security_scheme("apiKey", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"apiKey": []}]
     api.ma_plugin.converter.add_attribute_function(profile_values)
-    for kind in app.extensions["docgen"].catalog:
+    catalog = app.extensions["docgen"].catalog
+    for kind in catalog:
         name = "".join(part.capitalize() for part in kind.id.split("-"))
         api.spec.components.schema(f"{name}Input", schema=kind.module.Schema)
-    for blueprint in (kinds.blp, documents.blp, numbers.blp, batches.blp, templates.blp, profile.blp):
+    for blueprint in (kinds.blp, documents.kind_routes(catalog), documents.blp, numbers.blp,
+                      batches.kind_routes(catalog), batches.blp, templates.blp, profile.blp):
         api.register_blueprint(blueprint)
-    api.described = PROFILE.current
-    app.register_blueprint(ops.blp)
+    app.before_request(api.follow_profile)
+    ops.init_app(app)
     app.register_error_handler(Exception, from_unexpected)
     app.after_request(retry_after_only_when_refused)  # registered first, so it runs after the limiter's
     limiter = Limiter(key_func=rate_limit_key, app=app)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import flask_smorest
 from flask_smorest import abort
 from webargs.flaskparser import FlaskParser
 
-from schemas.common import capped, surrogate_errors
+from schemas.validation import capped, surrogate_errors
 
 
 def encodable(body: object) -> object:
@@ -27,3 +28,10 @@ class ArgumentsParser(FlaskParser):
     def _raw_load_json(self, req):
         """The JSON body; a lone surrogate is a 422 naming where it is."""
         return encodable(super()._raw_load_json(req))
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's Blueprint reading arguments with ArgumentsParser (its ARGUMENTS_PARSER hook), for
+    every blueprint of the API."""
+
+    ARGUMENTS_PARSER = ArgumentsParser()

@@ -14,7 +14,7 @@ import json
 import marshmallow as ma
 from flask import current_app, request, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
 from .. import messages, pdf
 from ..batch import archive, jobs, queue, webhook
@@ -26,6 +26,7 @@ from ..documents import services
 from ..store import batches as store
 from ..store.batches import Work
 from ..store.db import writing
+from .arguments import Blueprint
 from .auth import caller, require
 from ..renditions import of_batch, renditions
 from .documents import DOWNLOAD_HEADERS, FILE, PDF, XLSX, ZIP, ascii_filename, download, header, json_body
@@ -140,8 +141,11 @@ BATCH_LINKS = {
 }
 
 
-def _register_create_routes(catalog: Catalog) -> None:
-    """One documented POST route per kind: a workbook, or a JSON array of the kind's documents."""
+def kind_routes(catalog: Catalog) -> Blueprint:
+    """One documented POST route per kind of the app's catalogue: a workbook, or a JSON array of the kind's
+    documents (a blueprint made per app: the module's own is shared by every app)."""
+    routes = Blueprint("create-batch", __name__, url_prefix="/api/v1",
+                       description="批量生成：每种文书一个接口，上传 Excel 表格或发送 JSON 数组")
     webhook_param = {"in": "query", "name": "webhook", "required": False, "schema": {"type": "string", "format": "uri"},
                      "description": "完成后回调的网址（主机须在 DOCGEN_WEBHOOK_HOSTS 中），POST 批量任务的进度摘要"}
     for kind in catalog:
@@ -156,16 +160,14 @@ def _register_create_routes(catalog: Catalog) -> None:
                 "type": "object", "required": ["documents"], "additionalProperties": False,
                 "properties": {"documents": documents, "webhook": {"type": "string", "format": "uri"}}}]}},
         }}
-        view = blp.doc(operationId=f"create-{kind.id}-batch", requestBody=body, parameters=[webhook_param])(view)
-        view = blp.response(202, BatchSchema, description="已接受，正在处理")(view)
-        view = blp.doc(responses={"202": {"description": "已接受，正在处理", "links": BATCH_LINKS,
+        view = routes.doc(operationId=f"create-{kind.id}-batch", requestBody=body, parameters=[webhook_param])(view)
+        view = routes.response(202, BatchSchema, description="已接受，正在处理")(view)
+        view = routes.doc(responses={"202": {"description": "已接受，正在处理", "links": BATCH_LINKS,
                                           "headers": {"Location": header("这个批量任务的地址（GET 得到进度）")},
                                           "content": {"application/json": {"schema": BatchSchema}}}})(view)
-        view = documented(blp, 400, 401, 403, 413, 415, 422, 429, 503)(view)
-        blp.add_url_rule(f"/batches/{kind.id}", endpoint=f"create-{kind.id}-batch", view_func=view, methods=["POST"])
-
-
-_register_create_routes(Catalog())
+        view = documented(routes, 400, 401, 403, 413, 415, 422, 429, 503)(view)
+        routes.add_url_rule(f"/batches/{kind.id}", endpoint=f"create-{kind.id}-batch", view_func=view, methods=["POST"])
+    return routes
 
 
 @blp.route("/batches/<kind_id>", methods=["POST"])

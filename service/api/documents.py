@@ -12,9 +12,9 @@ from urllib.parse import quote
 import marshmallow as ma
 from flask import Response, request, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
-from schemas.common import Range
+from schemas.checks import Range
 
 from .. import messages, pdf
 from ..catalog import Catalog, Kind
@@ -22,7 +22,7 @@ from ..renditions import Renditions, renditions
 from ..documents import Invalid, services
 from ..store import packs, records
 from ..store.errors import IdempotencyConflict, NumberTaken
-from .arguments import encodable
+from .arguments import Blueprint, encodable
 from .problems import documented
 from .auth import caller, require
 from .kinds import kind_or_404
@@ -266,13 +266,16 @@ RECORD_LINKS = {
 }
 
 
-def _register_create_routes(catalog: Catalog) -> None:
-    """One documented POST route per kind, its request body the kind's schema."""
+def kind_routes(catalog: Catalog) -> Blueprint:
+    """One documented POST route per kind of the app's catalogue, its request body the kind's schema (a blueprint
+    made per app: the module's own is shared by every app)."""
+    routes = Blueprint("create-document", __name__, url_prefix="/api/v1/documents",
+                       description="生成文书：每种文书一个接口，请求体为该种文书的数据")
     for kind in catalog:
         view = require("render")(lambda kind_id=kind.id: create(kind_id))
         view.provide_automatic_options = False
         view.__doc__ = f"生成一份{kind.title}（.docx 或 PDF）。\n\n{kind.summary}"
-        view = blp.doc(
+        view = routes.doc(
             operationId=f"create-{kind.id}",
             parameters=[FORMAT_PARAMETER, PREVIEW_PARAMETER],
             requestBody={"required": True, "content": {"application/json": {"schema": kind.module.Schema}}},
@@ -292,11 +295,9 @@ def _register_create_routes(catalog: Catalog) -> None:
                 },
             },
         )(view)
-        view = documented(blp, 400, 401, 403, 409, 413, 415, 422, 429, 503)(view)
-        blp.add_url_rule(f"/{kind.id}", endpoint=f"create-{kind.id}", view_func=view, methods=["POST"])
-
-
-_register_create_routes(Catalog())
+        view = documented(routes, 400, 401, 403, 409, 413, 415, 422, 429, 503)(view)
+        routes.add_url_rule(f"/{kind.id}", endpoint=f"create-{kind.id}", view_func=view, methods=["POST"])
+    return routes
 
 
 @require("render")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
-from schemas.common import shown
+from service.engine.text import shown
 
 from ..catalog import UnknownKind
 from ..documents import services
+from .arguments import Blueprint
 from .problems import documented
 from .auth import require
 

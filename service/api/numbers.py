@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
-from schemas.common import series_name
+from schemas.checks import series_name
 
 from ..documents import services
 from ..store import db, numbering
 from ..store.errors import CounterConflict, NumberTaken
+from .arguments import Blueprint
 from .auth import require
 from .problems import documented
 

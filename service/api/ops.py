@@ -6,8 +6,9 @@ import json
 import logging
 import time
 
-from flask import Blueprint, Response, g, request
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from flask import Blueprint, Flask, Response, g, request
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
+from prometheus_flask_exporter import PrometheusMetrics
 from sqlalchemy import text
 
 from ..documents import services
@@ -16,8 +17,24 @@ from .problems import problem
 blp = Blueprint("ops", __name__)
 access = logging.getLogger("docgen.access")
 
-REQUESTS = Histogram("docgen_request_seconds", "HTTP request duration", ["method", "endpoint", "status"])
 DOCUMENTS = Counter("docgen_documents_total", "Documents generated", ["kind"])
+
+
+def endpoint(request) -> str:
+    """A request's route pattern, the label of its metrics (never the path's values): "unmatched" for a 404."""
+    return request.url_rule.rule if request.url_rule else "unmatched"
+
+
+# docgen_http_request_duration_seconds{method, endpoint, status} and docgen_http_request_total{method, status}.
+# The exporter's request hooks go on the first app of a process only (it registers its metrics once):
+# a service process has one app.
+REQUESTS = PrometheusMetrics.for_app_factory(path=None, defaults_prefix="docgen", group_by=endpoint)
+
+
+def init_app(app: Flask) -> None:
+    """The ops endpoints, and request metrics for Prometheus."""
+    app.register_blueprint(blp)
+    REQUESTS.init_app(app)
 
 
 @blp.get("/healthz")
@@ -46,7 +63,7 @@ def metrics():
 
 @blp.before_app_request
 def _start_timer():
-    """Remember when the request started."""
+    """Remember when the request started (for its access line)."""
     g.started = time.perf_counter()
 
 
@@ -60,12 +77,10 @@ def _access_line(endpoint: str, status: int, seconds: float) -> str:
 
 @blp.after_app_request
 def _observe(response):
-    """Record the request's duration, and a generated document by kind."""
+    """Log the request's access line, and count a generated document by kind."""
     if "started" in g:
-        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
         seconds = time.perf_counter() - g.started
-        REQUESTS.labels(request.method, endpoint, response.status_code).observe(seconds)
-        access.info(_access_line(endpoint, response.status_code, seconds))
-    if response.status_code == 201 and request.endpoint and request.endpoint.startswith("documents.create-"):
-        DOCUMENTS.labels(request.endpoint.removeprefix("documents.create-")).inc()
+        access.info(_access_line(endpoint(request), response.status_code, seconds))
+    if response.status_code == 201 and request.endpoint and request.endpoint.startswith("create-document.create-"):
+        DOCUMENTS.labels(request.endpoint.removeprefix("create-document.create-")).inc()
     return response

@@ -5,13 +5,17 @@ from __future__ import annotations
 import errno
 import logging
 import re
+import sys
+from json import JSONDecodeError
 from http import HTTPStatus
 
 import marshmallow as ma
 from flask import Response, json
 from werkzeug.exceptions import HTTPException
 
-from schemas.common import capped, path_text
+from schemas.validation import capped
+
+from ..engine.text import path_text
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +98,8 @@ def problem(status: int, detail: str | None = None, headers: dict | None = None,
 
 def from_http_exception(error: HTTPException) -> Response:
     """Turn any HTTP error (ours, Werkzeug's or webargs') into a problem document."""
+    if isinstance(getattr(error, "exc", None), (JSONDecodeError, UnicodeDecodeError)):  # webargs: not JSON
+        return problem(400, "请求体不是有效的 JSON。")
     data = getattr(error, "data", None) or {}
     extra = {key: data[key] for key in ("errors", "warnings") if key in data}
     if "messages" in data:
@@ -154,7 +160,6 @@ def unavailable(error: Exception) -> str | None:
     Nothing half done stays behind such a failure: the write transaction is rolled back and the
     files stored for it are removed, so the request can simply be sent again.
     """
-    from redis.exceptions import ConnectionError as RedisDown, TimeoutError as RedisSlow
     from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, TimeoutError as PoolTimeout
 
     if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
@@ -163,6 +168,7 @@ def unavailable(error: Exception) -> str | None:
         return "数据库所在磁盘已满，文书未保存；请稍后重试或联系管理员。"
     if isinstance(error, (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)):
         return "数据库暂时不可用，请稍后重试。"
-    if isinstance(error, (RedisDown, RedisSlow)):
+    redis = sys.modules.get("redis.exceptions")  # loaded where Redis is in use (an optional backend): else no Redis error
+    if redis is not None and isinstance(error, (redis.ConnectionError, redis.TimeoutError)):
         return "任务队列暂时不可用，请稍后重试。"
     return None

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
 from schemas.profile import ProfileError
 
-from .. import profile
 from ..documents import services
+from .arguments import Blueprint
 from .auth import caller, require
 from .problems import documented
 
@@ -28,7 +28,7 @@ class ProfileSchema(ma.Schema):
 
 def _current() -> dict:
     """The profile in use, as the API shows it."""
-    found = profile.stored(services().sessions)
+    found = services().profiles.stored()
     return {"toml": found.text, "updated_by": found.updated_by, "updated_at": found.updated_at}
 
 
@@ -52,7 +52,7 @@ class Profile(MethodView):
     def put(self, args: dict):
         """Store a new profile: checked first (422 naming the problem); every worker uses it from its next request."""
         try:
-            profile.save(services().sessions, args["toml"], caller())
+            services().profiles.save(args["toml"], caller())
         except ProfileError as error:
             abort(422, message=str(error), errors=[{"path": "toml", "message": str(error)}])
         return _current()

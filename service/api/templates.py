@@ -7,7 +7,7 @@ import logging
 import marshmallow as ma
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import messages, pdf
@@ -18,6 +18,7 @@ from ..store.templates import DuplicateVersion
 from ..templating import versions
 from ..batch.upload import too_large
 from ..templating.checks import MAX_BYTES, Refused
+from .arguments import Blueprint
 from .auth import caller, require
 from .documents import DOCX, DOWNLOAD_HEADERS, FILE, ascii_filename, download
 from .kinds import kind_or_404

@@ -13,12 +13,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .. import messages, profile
+from more_itertools import chunked
+
+from .. import messages
 from ..catalog import Checked, Kind
+from ..config import DEFAULTS
 from ..documents import Invalid, Outcome, Produced, Request, Services, number_source
 from ..engine import EngineError
 from ..store import batches as store
@@ -42,13 +45,13 @@ SUMMING_FAILED = {"message": "系统多次尝试仍未能汇总这批文书（�
 class Settings:
     """How batches run (DOCGEN_BATCH_* settings)."""
 
-    chunk_size: int = 500
-    lease: dt.timedelta = dt.timedelta(minutes=5)
-    grace: dt.timedelta = dt.timedelta(minutes=10)
-    max_attempts: int = 5
-    max_documents: int = 20_000
-    webhook_hosts: tuple[str, ...] = ()
-    webhook_timeout: float = 10.0
+    chunk_size: int = DEFAULTS["BATCH_CHUNK_SIZE"]
+    lease: dt.timedelta = dt.timedelta(seconds=DEFAULTS["BATCH_LEASE_SECONDS"])
+    grace: dt.timedelta = dt.timedelta(seconds=DEFAULTS["BATCH_GRACE_SECONDS"])
+    max_attempts: int = DEFAULTS["BATCH_MAX_ATTEMPTS"]
+    max_documents: int = DEFAULTS["BATCH_MAX_DOCUMENTS"]
+    webhook_hosts: tuple[str, ...] = tuple(DEFAULTS["WEBHOOK_HOSTS"])
+    webhook_timeout: float = float(DEFAULTS["WEBHOOK_TIMEOUT"])
 
     @classmethod
     def from_config(cls, config: dict) -> Settings:
@@ -121,7 +124,7 @@ def prepare(batching: Batching, batch_id: str, enqueue: Enqueue) -> None:
             raise BatchInputError("多次尝试仍无法读取上传的文件，请检查文件后重新上传")
         entries, problems = _entries(batch.source, kind, services.storage.get(upload_key(batch.id, batch.source)),
                                      settings.max_documents)
-        for seq, chunk in enumerate(_chunks(entries, settings.chunk_size)):
+        for seq, chunk in enumerate(chunked(entries, settings.chunk_size)):
             if seq in recorded or _record_chunk(batching, kind, batch_id, seq, chunk):
                 enqueue(Work("chunk", batch_id, seq))
     except (BatchInputError, SheetError) as error:
@@ -135,18 +138,6 @@ def prepare(batching: Batching, batch_id: str, enqueue: Enqueue) -> None:
         finished = store.start_chunks(session, batch_id, problems)
     if finished:
         enqueue(Work("finish", batch_id))
-
-
-def _chunks(entries: Iterable[dict], size: int) -> Iterator[list[dict]]:
-    """Consecutive runs of `size` entries (the last may be shorter)."""
-    chunk: list[dict] = []
-    for entry in entries:
-        chunk.append(entry)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _record_chunk(batching: Batching, kind: Kind, batch_id: str, seq: int, chunk: list[dict]) -> bool:
@@ -330,7 +321,7 @@ STEPS: dict[str, Callable[..., None]] = {"prepare": prepare, "chunk": run_chunk,
 def perform(batching: Batching, work: Work, enqueue: Enqueue) -> None:
     """Run one unit of work, handing each unit that can follow it to `enqueue` as soon as it can start."""
     arguments = (work.batch_id,) if work.seq is None else (work.batch_id, work.seq)
-    profile.refresh(batching.services.sessions)  # rows are checked against the profile in use
+    batching.services.profiles.refresh()  # rows are checked against the profile in use
     STEPS[work.step](batching, *arguments, enqueue)
 
 

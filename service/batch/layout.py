@@ -18,7 +18,8 @@ from functools import cached_property
 
 from marshmallow import fields
 
-from schemas.common import DateTime, ItemCount, OneOf, TextLength, TextOrNested, single_line
+from schemas.checks import ItemCount, OneOf, TextLength, single_line
+from schemas.fields import DateTime, TextOrNested
 
 from ..catalog import Kind
 

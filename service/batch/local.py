@@ -28,9 +28,8 @@ from ..store.models import Batch
 from . import archive
 from .jobs import Batching, Settings, fresh, perform, run_inline
 
-# What a helper process needs of the app's settings to build its batch services.
-HELPER_SETTINGS = ("DATABASE_URL", "STORAGE_URL", "BATCH_CHUNK_SIZE", "BATCH_LEASE_SECONDS", "BATCH_GRACE_SECONDS",
-                   "BATCH_MAX_ATTEMPTS", "BATCH_MAX_DOCUMENTS", "WEBHOOK_HOSTS", "WEBHOOK_TIMEOUT")
+# What a helper process needs of the app's settings to open the store and the profile (the batch settings go as they are).
+STORE_SETTINGS = ("DATABASE_URL", "STORAGE_URL", "PROFILE")
 
 log = logging.getLogger(__name__)
 _helper: Batching | None = None  # a helper process's services, built on its first unit of work
@@ -63,9 +62,9 @@ class _Run:
     and how far the zip has got."""
 
     def __init__(self, batching: Batching, batch_id: str, progress: Callable[[int, int], None],
-                 helpers: Helpers, settings: dict, zipped: archive.Writer | None):
+                 helpers: Helpers, store_settings: dict, zipped: archive.Writer | None):
         self.batching, self.batch_id, self.progress = batching, batch_id, progress
-        self.pool, self.settings, self.zipped = helpers.pool, settings, zipped
+        self.pool, self.store_settings, self.zipped = helpers.pool, store_settings, zipped
         self.chunks: list[Work] = []
         self.futures: list[Future] = []
         self.later: list[Work] = []
@@ -80,7 +79,7 @@ class _Run:
         self.chunks.append(work)
         if self.pool is not None:
             try:
-                self.futures.append(self.pool.submit(_run_in_helper, self.settings, work))
+                self.futures.append(self.pool.submit(_run_in_helper, self.store_settings, self.batching.settings, work))
             except BrokenProcessPool:
                 pass  # a helper died: this process makes the chunk when it goes over them all
 
@@ -109,8 +108,8 @@ def run(batching: Batching, batch_id: str, progress: Callable[[int, int], None],
     helpers. A helper that fails or dies leaves its chunks to this process.
     """
     helpers = helpers or Helpers(0)
-    settings = {key: config[key] for key in HELPER_SETTINGS} if helpers.count else {}
-    state = _Run(batching, batch_id, progress, helpers, settings, zipped)
+    store_settings = {key: config[key] for key in STORE_SETTINGS} if helpers.count else {}
+    state = _Run(batching, batch_id, progress, helpers, store_settings, zipped)
     perform(batching, Work("prepare", batch_id), state.enqueue)
     state.update()
     for work in state.chunks:
@@ -129,7 +128,7 @@ def _warm() -> None:
     the database, and are ready when the first chunk is read."""
 
 
-def _run_in_helper(settings: dict, work: Work) -> list[Work]:
+def _run_in_helper(store_settings: dict, settings: Settings, work: Work) -> list[Work]:
     """Do a unit of work in a helper process; the work that follows it.
 
     The helper's batch services are built on its first unit (the database is migrated and the
@@ -137,7 +136,7 @@ def _run_in_helper(settings: dict, work: Work) -> list[Work]:
     """
     global _helper  # noqa: PLW0603 (a helper process's state, built once)
     if _helper is None:
-        _helper = Batching(open_services(settings, Catalog()), Settings.from_config(settings))
+        _helper = Batching(open_services(store_settings, Catalog()), settings)
         gc.freeze()  # what is loaded so far lives as long as the helper process: spare the collector going over it
     follow: list[Work] = []
     perform(_helper, work, follow.append)

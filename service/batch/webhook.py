@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 import urllib.error
 import urllib.request
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from schemas.common import shown
+from tenacity import (
+    RetryCallState, Retrying, retry_if_exception_type, retry_if_result, stop_after_attempt, wait_exponential,
+)
+
+from service.engine.text import shown
 
 if TYPE_CHECKING:
     from .jobs import Settings
@@ -65,13 +68,24 @@ def deliver(url: str, body: dict[str, Any], settings: Settings) -> bool:
         return False
     request = urllib.request.Request(url, json.dumps(body, ensure_ascii=False).encode(), method="POST",
                                      headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "docgen"})
-    for attempt in range(ATTEMPTS):
-        try:
-            with OPENER.open(request, timeout=settings.webhook_timeout) as response:
-                if 200 <= response.status < 300:
-                    return True
-        except (urllib.error.URLError, OSError) as error:
-            log.warning("webhook to %s failed (attempt %d): %s", urlsplit(url).hostname, attempt + 1, type(error).__name__)
-        if attempt + 1 < ATTEMPTS:
-            time.sleep(BACKOFF_SECONDS * 2**attempt)
-    return False
+    retrying = Retrying(
+        stop=stop_after_attempt(ATTEMPTS),
+        wait=wait_exponential(multiplier=BACKOFF_SECONDS),  # 1 s, then 2 s
+        retry=retry_if_exception_type(OSError) | retry_if_result(lambda delivered: not delivered),  # URLError is an OSError
+        after=lambda state: _log_failure(urlsplit(url).hostname, state),
+        retry_error_callback=lambda state: False,
+    )
+    return retrying(_post, request, settings.webhook_timeout)
+
+
+def _post(request: urllib.request.Request, timeout: float) -> bool:
+    """One delivery attempt: True on a 2xx answer."""
+    with OPENER.open(request, timeout=timeout) as response:
+        return 200 <= response.status < 300
+
+
+def _log_failure(host: str | None, state: RetryCallState) -> None:
+    """Log a failed attempt by the host's name and the error's type only (the URL may carry a token)."""
+    error = state.outcome.exception() if state.outcome is not None else None
+    log.warning("webhook to %s failed (attempt %d): %s", host, state.attempt_number,
+                type(error).__name__ if error else "not a 2xx answer")

@@ -28,6 +28,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Mapping
 
+from ..config import DEFAULTS
 from .converter import Converter
 from .errors import ConversionError, PdfError, PoolBusy
 from .pool import ConverterPool
@@ -41,15 +42,16 @@ __all__ = [
 
 def pool_from_config(config: Mapping) -> Converter:
     """A converter from settings: PDF_CONVERTER ("local" or a URL), PDF_POOL_SIZE, PDF_TIMEOUT, PDF_WAIT, FONTS_DIR."""
-    target = config.get("PDF_CONVERTER") or "local"
-    timeout = float(config.get("PDF_TIMEOUT") or 60)
+    config = {**DEFAULTS, **config}
+    target = config["PDF_CONVERTER"] or "local"
+    timeout = float(config["PDF_TIMEOUT"])
     if target.startswith(("http://", "https://")):
         return HttpConverter(target, timeout=timeout)
     if target != "local":
         raise ValueError(f"PDF_CONVERTER must be 'local' or an http(s) URL, not {target!r}")
-    size = config.get("PDF_POOL_SIZE")
+    size = config["PDF_POOL_SIZE"]
     return ConverterPool(size=int(size) if size else None, timeout=timeout,
-                         wait=float(config.get("PDF_WAIT") or 10), fonts_dir=config.get("FONTS_DIR") or None)
+                         wait=float(config["PDF_WAIT"]), fonts_dir=config["FONTS_DIR"] or None)
 
 
 def merge_pdfs(pdfs: Iterable[bytes]) -> bytes:

@@ -13,6 +13,7 @@ import weakref
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from ..config import DEFAULTS
 from . import fonts
 from .converter import Converter
 from .errors import ConversionError, PoolBusy
@@ -25,8 +26,9 @@ _open_pools: weakref.WeakSet[ConverterPool] = weakref.WeakSet()
 class ConverterPool(Converter):
     """`size` warm LibreOffice processes (default: one per core), each with its own profile."""
 
-    def __init__(self, size: int | None = None, timeout: float = 60, profile_root: str | os.PathLike | None = None,
-                 fonts_dir: str | os.PathLike | None = None, wait: float = 10):
+    def __init__(self, size: int | None = None, timeout: float = DEFAULTS["PDF_TIMEOUT"],
+                 profile_root: str | os.PathLike | None = None, fonts_dir: str | os.PathLike | None = None,
+                 wait: float = DEFAULTS["PDF_WAIT"]):
         """Start the converters; ConversionError if LibreOffice is missing or does not start."""
         if office_binary() is None or not os.path.exists(SYSTEM_PYTHON):
             raise ConversionError(f"LibreOffice (soffice) and {SYSTEM_PYTHON} with python3-uno are needed")

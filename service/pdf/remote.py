@@ -7,6 +7,7 @@ import urllib.error
 import urllib.request
 import uuid
 
+from ..config import DEFAULTS
 from .converter import Converter
 from .errors import ConversionError, PoolBusy
 
@@ -26,7 +27,7 @@ def multipart(docx: bytes) -> tuple[bytes, str]:
 class HttpConverter(Converter):
     """Posts each document to `url` + /forms/libreoffice/convert and returns the PDF it answers."""
 
-    def __init__(self, url: str, timeout: float = 60):
+    def __init__(self, url: str, timeout: float = DEFAULTS["PDF_TIMEOUT"]):
         """Remember the service's base URL (e.g. http://gotenberg:3000) and the request timeout."""
         self.endpoint = url.rstrip("/") + "/forms/libreoffice/convert"
         self.timeout = timeout

@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..catalog import Catalog
 from . import certificate, manual, official
 from . import gbt9704 as g
 
 OUT_DIR = Path(__file__).resolve().parents[2] / "templates" / "docx"
-# Each kind's builder and its document properties, filled when a document is made: the
+# Each kind's builder (every kind of the catalogue has one: tests/test_templates.py) and its document properties, filled when a document is made: the
 # document's own title and the organisation that issues it as the author.
 KINDS = {
     "meeting-minutes": (official.meeting_minutes, "{{ document_title }}", "{{ organisation }}"),
@@ -30,8 +31,8 @@ def main(argv: list[str]) -> None:
     """Write every kind's template to OUT_DIR (default templates/docx of the checkout)."""
     out = Path(argv[1]) if len(argv) > 1 else OUT_DIR
     out.mkdir(parents=True, exist_ok=True)
-    for kind in KINDS:
-        scaffold(kind, out / f"{kind}.docx")
+    for kind in Catalog():
+        scaffold(kind.id, out / f"{kind.id}.docx")
 
 
 if __name__ == "__main__":

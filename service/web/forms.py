@@ -18,7 +18,8 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
-from schemas.common import Date, DateTime, TextOrNested, single_line
+from schemas.checks import single_line
+from schemas.fields import Date, DateTime, TextOrNested
 
 from ..catalog import Kind
 from ..jsonschema import json_schema

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from marshmallow import fields
 
-from schemas.common import BaseSchema, List, Nested, Text, meta
+from schemas.fields import BaseSchema, List, Nested, Text, meta
 from service.batch.layout import KEY_HEADER, LayoutError, layout_of
 
 from .conftest import KINDS, kind, layout

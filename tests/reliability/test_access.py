@@ -85,6 +85,7 @@ def test_series_names_are_validated(client, series):
         response = getattr(client, method)(path, json=body)
         assert response.status_code == 422, (path, response.get_json())
         assert response.get_json()["errors"][0]["path"] == "series"
+        assert response.get_json()["errors"][0]["message"].startswith("机关代字应为1–"), response.get_json()
 
 
 def test_a_good_series_is_still_adopted(client):

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from schemas.common import MAX_ERRORS, SHOWN_KEY
+from schemas.checks import MAX_ERRORS
+from service.engine.text import SHOWN_KEY
 from tests.api.conftest import example
 
 JSON = "application/json"

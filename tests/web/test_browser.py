@@ -10,11 +10,13 @@ import pytest
 from docx import Document
 
 
+from service.catalog import Catalog
+
 from .formpage import control, notes, open_form, submit_for_download
 
 expect = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package").expect
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-KINDS = ["branch-manual", "certificate", "commendation", "meeting-minutes", "policy"]
+KINDS = sorted(kind.id for kind in Catalog())
 MINUTES = {
     "organisation": "体系论证处党支部",
     "meeting_type": "专题研讨",
