@@ -111,10 +111,9 @@ def with_profile(command: Callable) -> Callable:
     @functools.wraps(command)
     @with_appcontext
     def run(*args, **kwargs):
-        from . import profile
         from .documents import services
 
-        profile.refresh(services().sessions)
+        services().profiles.refresh()
         return command(*args, **kwargs)
 
     return run

@@ -84,7 +84,7 @@ class Services:
 
         A document whose number is known beforehand (supplied, or none) is rendered before the write
         transaction, so that only numbering and recording hold the lock."""
-        profile.refresh(self.sessions)
+        self.profiles.refresh()
         checked = kind.check(payload)
         if checked.errors:
             raise Invalid(checked.errors)
