@@ -110,7 +110,11 @@ def test_the_run_command_installs_and_starts_the_service(clone, tmp_path):
         status, page = answer(f"{url}/")
         assert status == 200 and "会议纪要".encode() in page
         assert b'"id":"meeting-minutes"' in answer(f"{url}/api/v1/kinds")[1]
-        assert (clone / "instance" / "gunicorn.ctl").is_socket()
+        control = clone / "instance" / "gunicorn.ctl"  # gunicorn opens it once its workers are spawned
+        deadline = time.monotonic() + 30
+        while not control.is_socket() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert control.is_socket()
     finally:
         stop(process)
     said = log.read_text()
