@@ -32,8 +32,8 @@ class Numbering:
         return int(str(data[self.date_field])[:4])
 
     @staticmethod
-    def format(series: str, year: int, serial: int) -> str:
-        """Write the number: 中心党总支〔2026〕3号."""
+    def format(series: str, year: int, serial: int | str) -> str:
+        """Write the number: 中心党总支〔2026〕3号 (a preview writes × for the serial it does not take)."""
         return f"{series}〔{year}〕{serial}号"
 
     @staticmethod

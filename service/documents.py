@@ -201,7 +201,7 @@ class Services:
         numbering = kind.numbering
         if numbering is not None and not checked.data.get(numbering.field):
             series, year = numbering.series(checked.data), numbering.year(checked.data)
-            number = Number(series, year, 0, f"{series}〔{year}〕{PREVIEW_SERIAL}号")
+            number = Number(series, year, 0, numbering.format(series, year, PREVIEW_SERIAL))
         rendered = render(kind, self.template(kind), checked, number)
         return records.Rendered(rendered.content, PREVIEW_PREFIX + rendered.filename, rendered.warnings)
 
