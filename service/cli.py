@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from .renditions import Renditions
 
 # Commands import the database, batch, spreadsheet and PDF modules they use inside their
-# functions: a command (or a batch helper process, which imports this module) then loads only
-# what it needs, which keeps the start-up time and memory of every `docgen` run low.
+# functions: a command then loads only what it needs, which keeps the start-up time and memory
+# of every `docgen` run low.
 
 
 WRITE_ERRORS = {errno.ENAMETOOLONG: "文件名太长", errno.EACCES: "没有写入权限", errno.ENOSPC: "磁盘空间不足",
