@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from .renditions import Renditions
 
 # Commands import the database, batch, spreadsheet and PDF modules they use inside their
-# functions: a command (or a batch helper process, which imports this module) then loads only
-# what it needs, which keeps the start-up time and memory of every `docgen` run low.
+# functions: a command then loads only what it needs, which keeps the start-up time and memory
+# of every `docgen` run low.
 
 
 WRITE_ERRORS = {errno.ENAMETOOLONG: "文件名太长", errno.EACCES: "没有写入权限", errno.ENOSPC: "磁盘空间不足",
@@ -541,9 +541,7 @@ def sheet(kind: Kind, output: Path | None, example: bool) -> None:
               help="同时生成文书的进程数（默认：可用 CPU 核数）")
 def batch_command(kind: Kind, sheet_path: Path, output: Path, report: Path | None, pdf_path: Path | None,
                   workers: int) -> None:
-    """按填好的表格批量生成文书（本进程与辅助进程并行）；有未生成的行时以状态 2 退出。"""
-    from .batch import local
-
+    """按填好的表格批量生成文书（多个进程并行）；有未生成的行时以状态 2 退出。"""
     content = sheet_path.read_bytes()
     try:
         check_xlsx(content)
@@ -554,27 +552,28 @@ def batch_command(kind: Kind, sheet_path: Path, output: Path, report: Path | Non
             raise InputError(f"无法写入 {target}：目录 {target.parent} 不存在")
         if len(os.fsencode(target.name)) > os.pathconf(target.parent, "PC_NAME_MAX"):
             raise InputError(f"无法写入 {target}：{WRITE_ERRORS[errno.ENAMETOOLONG]}")
-    gc.freeze()  # the modules last as long as this process: out of the collector's way, here and in forked helpers
     try:
-        with local.Helpers(workers - 1) as helpers:  # started before the app, which opens the database
-            with create_app({"HTTP": False}).app_context():  # the store and the batch steps, no API or web page
-                _batch(kind, content, output, report, pdf_path, helpers)
+        with create_app({"HTTP": False}).app_context():  # the store and the batch steps, no API or web page
+            gc.freeze()  # the app lasts as long as this process: out of the collector's way, here and in forked workers
+            _batch(kind, content, output, report, pdf_path, workers)
     except OSError as error:  # a folder not writable, a full disk, a name too long
         raise InputError(f"无法写入 {error.filename or output}：{WRITE_ERRORS.get(error.errno, error.strerror)}") from None
 
 
-def _batch(kind, content: bytes, output: Path, report: Path | None, pdf_path: Path | None, helpers) -> None:
+def _batch(kind, content: bytes, output: Path, report: Path | None, pdf_path: Path | None, workers: int) -> None:
     """Run the batch command's job in the app."""
     from .batch import archive, jobs, local, queue
     from .batch.paths import report_key
 
-    batching = queue.batching(current_app)
+    app = current_app._get_current_object()
+    batching = queue.batching(app)
     record = jobs.create(batching, kind, "xlsx", content, "cli")
-    gc.freeze()  # so does the app
-    with _replaced(output) as file, archive.Writer(batching.services.storage, file) as zipped, \
-            click.progressbar(length=1, label="生成文书", show_pos=True) as bar:
-        finished = local.run(batching, record.id, lambda handled, total: _advance(bar, handled, total),
-                             current_app.config, helpers, zipped)
+    with local.Run(app, record.id, workers) as run, _replaced(output) as file, \
+            archive.Writer(batching.services.storage, file) as zipped:
+        if run.elsewhere:
+            click.echo("本机的 docgen serve 或 docgen worker 正在处理批量任务，本批由它生成。")
+        with click.progressbar(length=1, label="生成文书", show_pos=True) as bar:
+            finished = run.wait(lambda handled, total: _advance(bar, handled, total), zipped)
         if finished.state == "failed":
             raise InputError("；".join(problem["message"] for problem in finished.problems))
     if report is not None:

@@ -61,7 +61,7 @@ def described(batch) -> dict:
     """A batch's summary with its links."""
     found = jobs.summary(batch)
     found["links"] = {name: url_for(f"batches.{endpoint}", batch_id=batch.id)
-                      for name, endpoint in (("self", "Batch"), ("archive", "BatchArchive"), ("report", "BatchReport"))}
+                      for name, endpoint in (("self", "BatchProgress"), ("archive", "BatchArchive"), ("report", "BatchReport"))}
     return found
 
 
@@ -197,7 +197,7 @@ def finished_or_409(batch_id: str):
 
 
 @blp.route("/batches/<batch_id>")
-class Batch(MethodView):
+class BatchProgress(MethodView):
     """One batch."""
 
     @require("read")

@@ -1,48 +1,44 @@
-"""Consumers of the task queue: `docgen worker`, and the one embedded in a `docgen serve` process.
+"""Consumers of the task queue: `docgen worker`, the one embedded in a `docgen serve` process, and
+the one a `docgen batch` run starts (service.batch.local).
 
-Consumers run with a reaper thread that re-enqueues work lost with a killed worker. By default
-exactly one consumer runs per machine: `docgen worker` and the embedded consumer of `docgen serve`
-both take the instance folder's worker lock, and only the process holding it consumes.
+All are Huey consumers running the queue's two tasks (service.batch.queue): the work, and the
+periodic reaping, which their scheduler enqueues every BATCH_REAP_SECONDS. By default exactly one
+consumer runs per machine: each takes the instance folder's worker lock, and only the process
+holding it consumes.
 """
 
 from __future__ import annotations
 
 import fcntl
-import logging
 import os
-import threading
 from typing import IO
 
 from flask import Flask
-from huey.consumer import Consumer
+from huey import consumer as huey_consumer
 
-from .queue import Queue, queue
+from .queue import queue
 
-log = logging.getLogger(__name__)
 LOCK_FILE = "worker.lock"
 
 
-class Reaper(threading.Thread):
-    """Every few seconds, re-enqueues lost work; runs beside each consumer."""
+class Consumer(huey_consumer.Consumer):
+    """A Huey consumer of the app's queue whose scheduler enqueues the periodic tasks every
+    BATCH_REAP_SECONDS (Huey's own scheduler does so once a minute)."""
 
-    def __init__(self, queue: Queue, interval: float):
-        """A daemon thread reaping `queue` every `interval` seconds."""
-        super().__init__(name="docgen-reaper", daemon=True)
-        self.queue, self.interval, self.stopping = queue, interval, threading.Event()
+    def __init__(self, app: Flask, **options):
+        """A consumer of `app`'s queue; `options` are Huey's (workers, worker_type, max_delay…)."""
+        self.reap_seconds = float(app.config["BATCH_REAP_SECONDS"])
+        super().__init__(queue(app).huey, periodic=True, **options)
 
-    def run(self) -> None:
-        """Reap now and then until stopped; a failing round is logged and retried later."""
-        while True:
-            try:
-                self.queue.reap()
-            except Exception:  # the database or the queue may be briefly away
-                log.exception("reaping failed")
-            if self.stopping.wait(self.interval):
-                return
+    def _create_scheduler(self) -> huey_consumer.Scheduler:
+        """Huey's scheduler, looking for periodic tasks every BATCH_REAP_SECONDS (at least every second, its tick)."""
+        scheduler = super()._create_scheduler()
+        scheduler.periodic_task_seconds = self.reap_seconds
+        return scheduler
 
 
 class EmbeddedConsumer(Consumer):
-    """A Huey consumer running as threads inside another process: no signal handlers of its own."""
+    """A consumer running inside another process (`docgen serve`, `docgen batch`): no signal handlers of its own."""
 
     def _set_signal_handlers(self) -> None:
         """Leave the host process's signals alone."""
@@ -60,15 +56,13 @@ def worker_lock(app: Flask) -> IO | None:
 
 
 def consumer(app: Flask, consumer_class: type[Consumer] = Consumer) -> Consumer:
-    """A consumer of the app's queue, with its reaper started."""
-    found = queue(app)
-    Reaper(found, float(app.config["BATCH_REAP_SECONDS"])).start()
-    return consumer_class(found.huey, workers=int(app.config["WORKER_THREADS"]), worker_type="thread", periodic=False)
+    """A consumer of the app's queue with DOCGEN_WORKER_THREADS threads."""
+    return consumer_class(app, workers=int(app.config["WORKER_THREADS"]), worker_type="thread")
 
 
 def start_embedded(app: Flask) -> bool:
     """Start a consumer in this process if embedded workers are on and no other holds the lock."""
-    if not app.config["EMBEDDED_WORKER"] or app.config.get("QUEUE_URL") == "immediate:":
+    if not app.config["EMBEDDED_WORKER"] or queue(app).immediate:
         return False
     lock = worker_lock(app)
     if lock is None:

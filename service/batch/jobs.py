@@ -1,18 +1,17 @@
-"""The steps of a batch, shared by queue workers and the CLI: create, prepare, run a chunk, finish, reap.
+"""The steps of a batch, the queue's task functions: create, prepare, run a chunk, finish, reap.
 
 Messages carry ids only; uploads, chunk inputs and reports go through the file storage, so any
 worker can take any step. Every step is leased and idempotent (see service/store/batches.py):
 run again after a crash, or twice at once, it loses and duplicates nothing, since each row's
 document has the idempotency key batch id + row. Each step hands the work that follows to an
 `enqueue` callback as soon as that work can start (chunks while the sheet is still being read),
-for the caller to put on the queue or to run itself (the CLI).
+for the caller to put on the queue (service.batch.queue).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -323,15 +322,6 @@ def perform(batching: Batching, work: Work, enqueue: Enqueue) -> None:
     arguments = (work.batch_id,) if work.seq is None else (work.batch_id, work.seq)
     batching.services.profiles.refresh()  # rows are checked against the profile in use
     STEPS[work.step](batching, *arguments, enqueue)
-
-
-def run_inline(batching: Batching, first: Work, after: Callable[[Work], None]) -> None:
-    """Run `first` and all the work that follows it in this process, calling `after` after each unit."""
-    todo = deque([first])
-    while todo:
-        work = todo.popleft()
-        perform(batching, work, todo.append)
-        after(work)
 
 
 def summary(batch: Batch) -> dict[str, Any]:

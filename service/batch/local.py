@@ -1,164 +1,124 @@
-"""Runs a batch from the command line: prepared here, its chunks made here and in helper processes.
+"""Runs a batch from the command line: its work goes on the app's queue, a consumer of this machine
+makes it, and this process follows the progress and writes the zip as the chunks complete.
 
-Chunks are handed to the helpers as soon as they are read, so the helpers render while this
-process reads the rest of the sheet; once it has, this process makes the chunks not yet taken
-and writes the zip as they complete. Chunks are leased in the store, so whoever reaches a chunk
-already taken moves on. Helpers are started before the app: forked when this process has no
-other thread (as in a `docgen batch` run), so they start at once with the modules already
-imported and no database connection to share; spawned otherwise, since a fork copies locks
-other threads may hold. Each builds only the batch services.
+The consumer is the one started here, with as many forked worker processes as asked, unless
+another process of this machine (`docgen serve`, `docgen worker`) holds the worker lock and
+consumes already; with the immediate queue the work is done as it is enqueued. The tasks are the
+queue's own (service.batch.queue): a batch from the command line is made exactly as one uploaded.
+Each forked worker opens its own database connections, SQLite writer lock and file storage (a
+fork must not share the parent's). A worker that dies is replaced, and the work it may have held
+(reading the sheet, a chunk) is given back at once instead of when its lease runs out.
 """
 
 from __future__ import annotations
 
 import gc
-import logging
-import multiprocessing
-import threading
-from collections.abc import Callable, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+import time
+from collections.abc import Callable
+from typing import IO
 
-from ..catalog import Catalog
+from flask import Flask
+from huey.consumer import ConsumerStopped
+
 from ..documents import open_services
 from ..store import batches as store
 from ..store.batches import Work
 from ..store.db import writing
 from ..store.models import Batch
 from . import archive
-from .jobs import Batching, Settings, fresh, perform, run_inline
+from .consumer import EmbeddedConsumer, worker_lock
+from .jobs import Batching, fresh
+from .queue import batching, queue
 
-# What a helper process needs of the app's settings to open the store and the profile (the batch settings go as they are).
-STORE_SETTINGS = ("DATABASE_URL", "STORAGE_URL", "PROFILE")
-
-log = logging.getLogger(__name__)
-_helper: Batching | None = None  # a helper process's services, built on its first unit of work
+POLL_SECONDS = 0.1  # how often the workers look for work and this process for progress
+OWN_SERVICES = "docgen-own-services"
 
 
-class Helpers:
-    """Helper processes for a batch run, started at once, before the app opens the database: a forked
-    helper must not share the connections of the process that starts it.
+class Workers(EmbeddedConsumer):
+    """The consumer of one `docgen batch` run: forked worker processes that look for work often."""
 
-    Use as a context manager; with no helpers (0) it does nothing.
-    """
+    def __init__(self, app: Flask, count: int, batch_id: str):
+        """`count` worker processes for `app`'s queue; `batch_id` is the run's batch."""
+        super().__init__(app, workers=count, worker_type="process", max_delay=POLL_SECONDS, health_check_interval=1)
+        self.app, self.batch_id = app, batch_id
+        self.huey.on_startup(OWN_SERVICES)(lambda: _own_services(app))
 
-    def __init__(self, count: int):
-        self.count = count
-        method = "fork" if threading.active_count() == 1 else "spawn"
-        self.pool = ProcessPoolExecutor(count, multiprocessing.get_context(method)) if count else None
-        for _ in range(count):
-            self.pool.submit(_warm)
+    def check_worker_health(self) -> bool:
+        """Replace the workers that died (Huey), then give back the batch's open work and enqueue it again:
+        what the dead worker held is done now, what a live one holds is done once (the work is leased)."""
+        healthy = super().check_worker_health()
+        if not healthy:
+            with writing(batching(self.app).services.sessions) as session:
+                left = store.release(session, self.batch_id)
+            for work in left:
+                queue(self.app).enqueue(work)
+        return healthy
 
-    def __enter__(self) -> Helpers:
+
+def _own_services(app: Flask) -> None:
+    """In a forked worker: the app's services over connections, locks and storage of its own."""
+    services = open_services(app.config, app.extensions["docgen"].catalog)
+    app.extensions["docgen"] = services
+    app.extensions["docgen-batch"] = Batching(services, app.extensions["docgen-batch"].settings)
+    gc.freeze()  # what is loaded so far lives as long as the worker: spare the collector going over it
+
+
+class Run:
+    """A batch run from the command line; use as a context manager, which starts and stops the consumer."""
+
+    def __init__(self, app: Flask, batch_id: str, workers: int):
+        """Run `batch_id` of `app` with `workers` processes, if this process is the machine's consumer."""
+        self.app, self.batch_id, self.workers = app, batch_id, workers
+        self.lock: IO | None = None
+        self.consumer: Workers | None = None
+        self.zipped_up_to = 0
+
+    @property
+    def elsewhere(self) -> bool:
+        """True when another process of this machine consumes the queue (and so makes this batch)."""
+        return self.consumer is None and not queue(self.app).immediate
+
+    def __enter__(self) -> Run:
+        if not queue(self.app).immediate:
+            self.lock = worker_lock(self.app)
+        if self.lock is not None:
+            self.consumer = Workers(self.app, self.workers, self.batch_id)
+            self.consumer.start()
         return self
 
     def __exit__(self, *exc_info) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+        if self.consumer is not None:
+            self.consumer.stop(graceful=True)
+        if self.lock is not None:
+            self.lock.close()
 
-
-class _Run:
-    """One batch run here: the chunks seen, the helpers' futures, the work left for this process
-    and how far the zip has got."""
-
-    def __init__(self, batching: Batching, batch_id: str, progress: Callable[[int, int], None],
-                 helpers: Helpers, store_settings: dict, zipped: archive.Writer | None):
-        self.batching, self.batch_id, self.progress = batching, batch_id, progress
-        self.pool, self.store_settings, self.zipped = helpers.pool, store_settings, zipped
-        self.chunks: list[Work] = []
-        self.futures: list[Future] = []
-        self.later: list[Work] = []
-        self.done: set[int] = set()
-        self.zipped_up_to = 0
-
-    def enqueue(self, work: Work) -> None:
-        """Hand a chunk to the helpers at once (if any) and note it for this process; keep other work for later."""
-        if work.step != "chunk":
-            self.later.append(work)
-            return
-        self.chunks.append(work)
-        if self.pool is not None:
+    def wait(self, progress: Callable[[int, int], None], zipped: archive.Writer | None = None) -> Batch:
+        """Enqueue the batch and wait until it is done or failed: progress(handled, total) as it goes, and
+        the documents written to `zipped` (if given) in row order as their chunks complete.
+        KeyboardInterrupt (Ctrl+C) stops the consumer; the work left is made by the next consumer."""
+        queue(self.app).enqueue(Work("prepare", self.batch_id))
+        checked = time.monotonic()
+        while not self._update(progress, zipped):
+            if self.consumer is None:
+                time.sleep(POLL_SECONDS)
+                continue
             try:
-                self.futures.append(self.pool.submit(_run_in_helper, self.store_settings, self.batching.settings, work))
-            except BrokenProcessPool:
-                pass  # a helper died: this process makes the chunk when it goes over them all
+                checked = self.consumer.loop(checked)  # waits POLL_SECONDS, replaces dead workers
+            except ConsumerStopped:
+                raise KeyboardInterrupt from None
+        return fresh(batching(self.app).services, self.batch_id)
 
-    def update(self) -> None:
+    def _update(self, progress: Callable[[int, int], None], zipped: archive.Writer | None) -> bool:
         """Pass on the rows handled so far; add the documents of the chunks completed since to the zip,
-        up to the first chunk still open (the zip is in row order)."""
-        with self.batching.services.sessions() as session:
+        up to the first chunk still open (the zip is in row order). True once the batch has ended."""
+        with batching(self.app).services.sessions() as session:
             batch = store.get_batch(session, self.batch_id)
-            self.done = store.chunk_numbers(session, self.batch_id, done_only=True)
+            done = store.chunk_numbers(session, self.batch_id, done_only=True)
             start = end = self.zipped_up_to
-            while end in self.done:
+            while end in done:
                 end += 1
-            if self.zipped is not None and end > start:
-                self.zipped.add(store.documents_in_order(session, self.batch_id, range(start, end)))
-        self.progress(batch.produced + batch.failed, batch.total)
+            if zipped is not None and end > start:
+                zipped.add(store.documents_in_order(session, self.batch_id, range(start, end)))
         self.zipped_up_to = end
-
-
-def run(batching: Batching, batch_id: str, progress: Callable[[int, int], None],
-        config: Mapping | None = None, helpers: Helpers | None = None, zipped: archive.Writer | None = None) -> Batch:
-    """Prepare the batch and make every chunk, here and in the helpers; progress(handled, total) as it goes.
-
-    This process goes over the chunks in order once the sheet is read, making those no helper has
-    done or taken, and writes the documents to `zipped` (if given) as the chunks complete, so the
-    zip is written while the rest is made. `config` (the app's settings) is needed when there are
-    helpers. A helper that fails or dies leaves its chunks to this process.
-    """
-    helpers = helpers or Helpers(0)
-    store_settings = {key: config[key] for key in STORE_SETTINGS} if helpers.count else {}
-    state = _Run(batching, batch_id, progress, helpers, store_settings, zipped)
-    perform(batching, Work("prepare", batch_id), state.enqueue)
-    state.update()
-    for work in state.chunks:
-        if work.seq not in state.done:
-            perform(batching, work, state.enqueue)
-            state.update()
-    _helpers_done(state)
-    for work in state.later:
-        run_inline(batching, work, lambda _: state.update())
-    state.update()
-    return fresh(batching.services, batch_id)
-
-
-def _warm() -> None:
-    """Nothing: submitted at start so the helper processes are started now, before the app opens
-    the database, and are ready when the first chunk is read."""
-
-
-def _run_in_helper(store_settings: dict, settings: Settings, work: Work) -> list[Work]:
-    """Do a unit of work in a helper process; the work that follows it.
-
-    The helper's batch services are built on its first unit (the database is migrated and the
-    templates checked already by the process that started it).
-    """
-    global _helper  # noqa: PLW0603 (a helper process's state, built once)
-    if _helper is None:
-        _helper = Batching(open_services(store_settings, Catalog()), settings)
-        gc.freeze()  # what is loaded so far lives as long as the helper process: spare the collector going over it
-    follow: list[Work] = []
-    perform(_helper, work, follow.append)
-    return follow
-
-
-def _helpers_done(state: _Run) -> None:
-    """Wait for the helpers, reporting progress; then make here any chunk a helper failed or left (it died)."""
-    futures, failed = state.futures, False
-    while futures:
-        done, pending = wait(futures, return_when=FIRST_COMPLETED)
-        for future in done:
-            try:
-                state.later += future.result()
-            except Exception:  # a helper's error (or its death): this process takes over its chunks
-                log.exception("a batch helper failed; its chunks are made here")
-                failed = True
-        futures = list(pending)
-        state.update()
-    if failed:
-        state.pool.shutdown(wait=True, cancel_futures=True)
-        with writing(state.batching.services.sessions) as session:
-            left = store.release_chunks(session, state.batch_id)
-        for work in left:
-            perform(state.batching, work, state.later.append)
+        progress(batch.produced + batch.failed, batch.total)
+        return batch.state in ("done", "failed")

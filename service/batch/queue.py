@@ -1,10 +1,12 @@
 """The task queue: Huey on SQLite in the instance folder by default, on Redis for several machines.
 
 DOCGEN_QUEUE_URL picks it: unset for SQLite (instance/queue.sqlite3), redis://host:port/db for
-Redis, or immediate: to run each task at once in the enqueuing process (tests, debugging). One
-task type carries a unit of work by ids and enqueues what follows. The Huey instance is built on
-first use, so processes that never enqueue (the command line's in-process batches) do not import
-Huey and its Redis and PostgreSQL clients. Consumers are in service.batch.consumer.
+Redis, or immediate: to run each task at once in the enqueuing process (tests, debugging). Two
+tasks: one carries a unit of work by ids and enqueues what follows; a periodic one re-enqueues
+work whose lease ran out (a killed worker's, or a lost message's). Every consumer runs both, the
+same functions: `docgen worker`, the one embedded in `docgen serve` and the one a `docgen batch`
+run starts (service.batch.consumer, service.batch.local). The Huey instance is built on first
+use, so processes that never enqueue do not import Huey and its Redis and PostgreSQL clients.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 TASK_NAME = "docgen.batch.work"
+REAP_TASK_NAME = "docgen.batch.reap"
 
 
 class Queue:
@@ -38,12 +41,18 @@ class Queue:
         self._lock = threading.Lock()
 
     def _build(self) -> tuple[Huey, Callable[..., object]]:
-        """The Huey instance and its registered task, built the first time."""
+        """The Huey instance with its two tasks registered, built the first time; and the work task."""
         with self._lock:
             if self._built is None:
                 huey = make_huey(self.app)
+                huey.periodic_task(_every_time, name=REAP_TASK_NAME)(self.reap)
                 self._built = huey, huey.task(name=TASK_NAME)(self._work)
             return self._built
+
+    @property
+    def immediate(self) -> bool:
+        """True when tasks run at once in the enqueuing process (no consumer needed)."""
+        return self.app.config.get("QUEUE_URL") == "immediate:"
 
     @property
     def huey(self) -> Huey:
@@ -60,11 +69,16 @@ class Queue:
         self._build()[1](*work)
 
     def reap(self) -> None:
-        """Enqueue again the work whose worker died or whose message was lost."""
+        """The periodic task: enqueue again the work whose worker died or whose message was lost."""
         with self.app.app_context():
             for work in jobs.reap(batching(self.app)):
                 log.info("re-enqueuing %s of batch %s", work.step, work.batch_id)
                 self.enqueue(work)
+
+
+def _every_time(_timestamp: object) -> bool:
+    """The reaping's schedule: each time a consumer's scheduler looks (every BATCH_REAP_SECONDS, see consumer.py)."""
+    return True
 
 
 def make_huey(app: Flask) -> Huey:

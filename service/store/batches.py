@@ -155,12 +155,16 @@ def complete_chunk(session: Session, batch_id: str, seq: int, outcomes: list[Row
     return _finish_if_done(session, batch_id)
 
 
-def release_chunks(session: Session, batch_id: str) -> list[Work]:
-    """Give up the leases on a batch's unfinished chunks, whose workers are known to be gone; the chunks."""
+def release(session: Session, batch_id: str) -> list[Work]:
+    """Give up the leases on a batch's open work (its prepare or finish step, its unfinished chunks), whose
+    workers are known to be gone; that work, to do again."""
     require_write(session)
-    statement = (update(BatchChunk).where(BatchChunk.batch_id == batch_id, BatchChunk.done.is_(False))
-                 .values(leased_until=None).returning(BatchChunk.seq))
-    return [Work("chunk", batch_id, seq) for seq in sorted(session.execute(statement).scalars())]
+    found = []
+    for model, still_open in ((Batch, or_(_step_due("prepare"), _step_due("finish"))), (BatchChunk, BatchChunk.done.is_(False))):
+        owner = Batch.id if model is Batch else BatchChunk.batch_id
+        statement = update(model).where(owner == batch_id, still_open).values(leased_until=None)
+        found += sorted(session.execute(statement.returning(*_work_columns(model))).all())
+    return [_work(*row) for row in found]
 
 
 def end_batch(session: Session, batch_id: str, state: str, problems: list[dict] | None = None) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import gc
 import io
 import os
+import signal
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -15,6 +17,8 @@ from click.testing import CliRunner
 from docx import Document
 from openpyxl import Workbook, load_workbook
 
+from service import create_app
+from service.batch import consumer
 from service.batch.reader import Reading
 from service.batch.writer import filled_sheet
 from service.cli import main
@@ -150,3 +154,52 @@ def test_a_batch_that_fails_writes_no_zip(tmp_path, runner):
     result = runner.invoke(main, ["batch", "certificate", str(sheet), "-o", str(out)])
     assert result.exit_code == 2 and "Traceback" not in result.output, result.output
     assert sorted(path.name for path in tmp_path.iterdir()) == ["instance", "名单.xlsx"]
+
+
+def children(pid: int) -> list[int]:
+    """The direct child processes of `pid`."""
+    return [int(child) for task in Path(f"/proc/{pid}/task").glob("*/children") for child in task.read_text().split()]
+
+
+def test_batch_replaces_a_killed_worker_and_makes_its_chunk_at_once(tmp_path):
+    """`docgen batch` (two forked queue workers, chunks of 10): a worker killed mid-batch is replaced and the
+    chunks it held are made again at once (not after their 300 s lease): every row once, numbered in order."""
+    payloads = certificates(400)
+    sheet, out = tmp_path / "名单.xlsx", tmp_path / "证书.zip"
+    sheet.write_bytes(filled_sheet(kind("certificate"), payloads))
+    env = {**os.environ, "DOCGEN_INSTANCE_PATH": str(tmp_path / "instance"), "DOCGEN_BATCH_CHUNK_SIZE": "10"}
+    files = tmp_path / "instance" / "files"
+    run = subprocess.Popen([str(Path(sys.executable).parent / "docgen"), "batch", "certificate", str(sheet), "-o", str(out),
+                            "--workers", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    killed = None
+    while run.poll() is None and killed is None:
+        if files.is_dir() and sum(1 for _ in files.rglob("*")) > 8:  # chunks are being made
+            killed = max(children(run.pid), default=None)
+            if killed is not None:
+                os.kill(killed, signal.SIGKILL)
+        time.sleep(0.01)
+    output, _ = run.communicate(timeout=200)
+    assert killed is not None and run.returncode == 0, output
+    names = zipfile.ZipFile(out).namelist()
+    assert [name.split("-")[1] for name in names] == [p["recipient"] for p in payloads]
+    for n in (1, 200, 400):
+        text = "".join(Document(io.BytesIO(zipfile.ZipFile(out).read(names[n - 1]))).element.body.itertext())
+        assert f"〔2026〕{n}号" in text
+
+
+def test_batch_is_made_by_the_consumer_already_running_on_this_machine(tmp_path, monkeypatch):
+    """While `docgen serve` (here: its embedded consumer) holds the machine's worker lock, `docgen batch`
+    starts no workers of its own: it says so, the running consumer makes the batch, the zip is written."""
+    monkeypatch.setenv("DOCGEN_INSTANCE_PATH", str(tmp_path / "instance"))
+    server = create_app({"BATCH_REAP_SECONDS": 1})
+    assert consumer.start_embedded(server)
+    sheet, out = tmp_path / "名单.xlsx", tmp_path / "证书.zip"
+    sheet.write_bytes(filled_sheet(kind("certificate"), certificates(5)))
+    try:
+        run = subprocess.run([str(Path(sys.executable).parent / "docgen"), "batch", "certificate", str(sheet),
+                              "-o", str(out)], env=os.environ, capture_output=True, text=True, timeout=120, check=False)
+    finally:
+        server.extensions["docgen-worker"][1].stop(graceful=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "正在处理批量任务，本批由它生成" in run.stdout
+    assert len(zipfile.ZipFile(out).namelist()) == 5

@@ -6,6 +6,7 @@ import io
 import json
 
 import pytest
+from flask import current_app
 from openpyxl import load_workbook
 from sqlalchemy import func, select, update
 
@@ -34,7 +35,8 @@ def batching(app):
 def run(batching, source: str, content: bytes, kind_id: str = "certificate"):
     """Create and run a batch in this process; the finished batch."""
     batch = jobs.create(batching, kind(kind_id), source, content, "key:hr")
-    return local.run(batching, batch.id, lambda handled, total: None)
+    with local.Run(current_app, batch.id, 1) as running:
+        return running.wait(lambda handled, total: None)
 
 
 def documents(batching) -> list:

@@ -108,12 +108,19 @@ def test_the_batch_finishes_once_both_preparing_and_its_chunks_are_done(sessions
         assert batches.start_chunks(session, batch.id, []) is False
 
 
-def test_released_chunks_are_the_unfinished_ones(sessions):
-    """release_chunks() gives back the leases of open chunks only, as work to do again."""
+def test_released_work_is_the_open_step_and_the_unfinished_chunks(sessions):
+    """release() gives back the leases of the open step and of open chunks only, as work to do again."""
     batch_id = new_batch(sessions, [1, 1, 1])
     with writing(sessions) as session:
         for seq in range(3):
             batches.claim_chunk(session, batch_id, seq, LEASE)
         batches.complete_chunk(session, batch_id, 1, [RowOutcome(3, None, [])])
-        assert batches.release_chunks(session, batch_id) == [Work("chunk", batch_id, 0), Work("chunk", batch_id, 2)]
+        assert batches.release(session, batch_id) == [Work("chunk", batch_id, 0), Work("chunk", batch_id, 2)]
         assert batches.claim_chunk(session, batch_id, 0, LEASE) is not None
+    preparing = new_batch(sessions)
+    with writing(sessions) as session:
+        assert batches.claim_step(session, preparing, "prepare", LEASE) is not None
+        assert batches.add_chunk(session, preparing, 0, 1, LEASE)
+        assert batches.claim_step(session, preparing, "prepare", LEASE) is None
+        assert batches.release(session, preparing) == [Work("prepare", preparing), Work("chunk", preparing, 0)]
+        assert batches.claim_step(session, preparing, "prepare", LEASE) is not None

@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -18,7 +19,7 @@ import pytest
 from sqlalchemy import func, select
 
 from service import create_app
-from service.batch import jobs, queue
+from service.batch import consumer, jobs, queue
 from service.store.batches import Work
 from service.store.models import Batch, BatchChunk, BatchRow, Document, utcnow
 
@@ -74,15 +75,15 @@ def kill_mid_chunk(worker: subprocess.Popen, app, batch_id: str) -> Batch:
     raise AssertionError("the worker was never caught holding a chunk mid-batch")
 
 
-def wait_done(app, batch_id: str) -> Batch:
+def wait_done(app, batch_id: str, seconds: float = 120) -> Batch:
     """Wait for the batch to finish."""
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         batch, _ = snapshot(app, batch_id)
         if batch.state == "done":
             return batch
         time.sleep(0.1)
-    raise AssertionError(f"batch still {batch.state} after 2 minutes")
+    raise AssertionError(f"batch still {batch.state} after {seconds} s")
 
 
 def test_killed_worker_restarts_and_every_row_has_exactly_one_document(worker_env, tmp_path):
@@ -111,3 +112,28 @@ def test_killed_worker_restarts_and_every_row_has_exactly_one_document(worker_en
     assert len(made) == ROWS and {key for key, _ in made} == {jobs.row_key(batch.id, n) for n in range(1, ROWS + 1)}
     assert sorted(serial for _, serial in made) == list(range(1, ROWS + 1))
     assert retried >= 2, log.read_text()
+
+
+def test_lost_work_is_re_enqueued_by_the_consumers_periodic_task(tmp_path):
+    """A chunk whose message was lost is re-enqueued by Huey's periodic task (every BATCH_REAP_SECONDS,
+    not Huey's once a minute), run by the consumer itself: no thread of docgen's own beside it."""
+    app = create_app({"INSTANCE_PATH": tmp_path / "instance", "BATCH_CHUNK_SIZE": 2, "BATCH_GRACE_SECONDS": 2,
+                      "BATCH_REAP_SECONDS": 1, "RATELIMIT_ENABLED": False})
+    lost: list[Work] = []
+    with app.app_context():
+        batching = queue.batching(app)
+        batch = jobs.create(batching, kind("certificate"), "json", json.dumps(certificates(5)).encode(), "key:hr")
+        jobs.prepare(batching, batch.id, lost.append)  # the chunks are recorded, their messages never sent
+    assert lost == [Work("chunk", batch.id, seq) for seq in range(3)]
+    huey = queue.queue(app).huey
+    assert [task.name for task in huey._registry.periodic_tasks] == [queue.REAP_TASK_NAME]
+    threads = {thread.name for thread in threading.enumerate()}
+    worker = consumer.consumer(app, consumer.EmbeddedConsumer)
+    worker.start()
+    try:
+        done = wait_done(app, batch.id, seconds=30)  # Huey's own schedule would reap a minute after the start
+    finally:
+        worker.stop(graceful=True)
+    assert (done.produced, done.failed) == (5, 0)
+    started = {thread.name for thread in threading.enumerate()} - threads
+    assert not any("reap" in name.lower() for name in started), started
