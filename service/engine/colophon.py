@@ -1,0 +1,207 @@
+"""The 版记 of a GB/T 9704 公文 placed once the filled body is laid out: at the foot of the page the text ends on.
+
+A 公文 template ends its body with a section break to an even page and keeps the 版记 table in that last
+section's even-page footer: in any engine the 版记 lands on an even page with its last rule on the text
+block's foot, but on a page of its own, with no page number. After rendering, the body's end is estimated
+(service/engine/layout.py) and, when the estimate is clear of any page boundary:
+
+- text ending on an even page with room for the 版记: the table moves into the body as a floating table
+  bottom-aligned on the text block, anchored to an invisible paragraph after the text, on that page;
+- text ending on an odd page: the same, the anchor starting a new (even) page;
+
+and the last section goes (its footers too), so the 版记 page keeps the body's page number. Otherwise (an
+even page without room, or an estimate near a page boundary) the document stays as the template made it:
+a blank page and the 版记 page, both unnumbered, as GB/T 9704 §7.5 asks. docs/templates.md has the
+measurements.
+"""
+
+from __future__ import annotations
+
+import copy
+import posixpath
+from dataclasses import dataclass
+
+from lxml import etree
+
+from .layout import LIBREOFFICE, WORD, Estimator, Section, Styles, w
+
+RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+STYLES_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+SETTINGS_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings"
+PARSER = etree.XMLParser(resolve_entities=False)
+# Grid lines kept clear between the estimated end of the text and a page boundary (and above the 版记):
+# the estimate was within 0.4 mm of LibreOffice's layout on 178 bodies (docs/templates.md); a whole line
+# (10.2 mm) also covers what the estimate does not model (an uploaded template's tables, pictures, fonts).
+MARGIN_LINES = 1
+WORD_CELL_MARGIN = 108  # twips: a table cell's side margin when the table sets none
+HERE, NEXT = "here", "next"
+
+
+@dataclass(frozen=True)
+class Colophon:
+    """Where a template keeps its 版记: the main part, the footer part holding the table, and the parts and
+    relationships only the last section uses (dropped when the 版记 moves into the body)."""
+
+    main: str
+    footer: str
+    dropped: tuple[str, ...]
+    relationships: str
+    styles: Styles
+
+    @classmethod
+    def find(cls, entries: dict[str, bytes], main: str) -> Colophon | None:
+        """The template's 版记 when its body ends with a section that starts on an even page and whose
+        even-page footer holds a table, else None (the template is left alone)."""
+        folder, name = posixpath.split(main)
+        relationships = posixpath.join(folder, "_rels", f"{name}.rels")
+        try:
+            body = etree.fromstring(entries[main], PARSER).find(w("body"))
+            targets = _targets(entries[relationships], folder)
+        except (KeyError, etree.XMLSyntaxError):
+            return None
+        last = body.find(w("sectPr")) if body is not None else None
+        start = last.find(w("type")) if last is not None else None
+        if start is None or start.get(w("val")) != "evenPage" or _break(body) is None:
+            return None
+        references = {ref.get(w("type")): targets.get(ref.get(R_ID)) for ref in last.iter(w("footerReference"))}
+        footer = references.get("even")
+        try:
+            if footer is None or etree.fromstring(entries[footer], PARSER).find(w("tbl")) is None:
+                return None
+        except (KeyError, etree.XMLSyntaxError):
+            return None
+        used_elsewhere = {targets.get(ref.get(R_ID)) for sectpr in body.iter(w("sectPr")) if sectpr is not last
+                          for ref in sectpr.iter(w("footerReference"), w("headerReference"))}
+        dropped = tuple(sorted({part for part in references.values() if part and part not in used_elsewhere}))
+        by_type = {kind: target for kind, target in _types(entries[relationships], folder)}
+        styles = entries.get(by_type.get(STYLES_TYPE, ""))
+        return cls(main, footer, dropped, relationships, Styles(styles, _default_tab(entries.get(by_type.get(
+            SETTINGS_TYPE, "")))))
+
+    def place(self, document: bytes, footer: bytes) -> bytes | None:
+        """The filled main part with the 版记 (from the filled `footer`) moved into the body, or None when the
+        template's placement stays (an even page without room, or an uncertain estimate)."""
+        root = etree.fromstring(document, PARSER)
+        body = root.find(w("body"))
+        anchor = _break(body)
+        table = etree.fromstring(footer, PARSER).find(w("tbl"))
+        if anchor is None or table is None:
+            return None
+        sectpr = anchor.find(f"{w('pPr')}/{w('sectPr')}")
+        section = Section.of(sectpr, self.styles.body_size)
+        choices = set()
+        for engine in (LIBREOFFICE, WORD):  # the placement must hold in the PDF and in Word
+            estimator = Estimator(self.styles, engine)
+            needed = sum(block.height for block in estimator.blocks([table], section))
+            choices.add(decide(estimator.end(body, anchor), needed, section.pitch))
+        if len(choices) != 1 or None in choices:
+            return None
+        move(body, anchor, sectpr, table, choices.pop() == NEXT)
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    def without_last_section(self, entries: dict[str, bytes]) -> dict[str, bytes]:
+        """The package's fixed parts once the last section is gone: its own footers and their relationships
+        and content types left out."""
+        folder = posixpath.dirname(self.main)
+        kept = {name: content for name, content in entries.items() if name not in self.dropped}
+        rels = etree.fromstring(entries[self.relationships])
+        for relationship in list(rels):
+            if _resolve(folder, relationship.get("Target", "")) in self.dropped:
+                rels.remove(relationship)
+        kept[self.relationships] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True)
+        types = etree.fromstring(entries["[Content_Types].xml"])
+        for override in list(types.iter(f"{{{TYPES}}}Override")):
+            if override.get("PartName", "").lstrip("/") in self.dropped:
+                types.remove(override)
+        kept["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True, encoding="UTF-8", standalone=True)
+        return kept
+
+
+def decide(end, needed: int, pitch: int) -> str | None:
+    """Where the 版记 goes for a body ending at `end` (a layout.End), the table `needed` twips high:
+    HERE (the foot of this even page), NEXT (a new even page) or None (the template's placement)."""
+    margin = MARGIN_LINES * pitch
+    if end.page > 1 and end.used < margin:
+        return None  # the text may end on the page before
+    if end.page % 2 == 0:
+        return HERE if end.used + margin + needed <= end.height else None
+    return NEXT if end.used + margin <= end.height else None
+
+
+def move(body, anchor, sectpr, table, new_page: bool) -> None:
+    """Put a copy of the 版记 `table` before the `anchor` paragraph as a table floating at the foot of the
+    text block, the anchor starting a new page when asked; the anchor's section becomes the last one."""
+    table = copy.deepcopy(table)
+    properties = table.find(w("tblPr"))
+    if properties is None:
+        properties = etree.SubElement(table, w("tblPr"))
+        table.insert(0, properties)
+    for old in properties.findall(w("tblpPr")):
+        properties.remove(old)
+    margins = sectpr.find(w("pgMar"))
+    left = int(margins.get(w("left"), 1800)) if margins is not None else 1800
+    # LibreOffice floats a table only when it is narrower than the block it is positioned in: the page, not
+    # the margins, horizontally. Word and LibreOffice put the cells' text, not the border, at tblpX.
+    position = etree.Element(w("tblpPr"), {w("horzAnchor"): "page", w("tblpX"): str(left + _cell_margin(properties)),
+                                           w("vertAnchor"): "margin", w("tblpYSpec"): "bottom"})
+    style = properties.find(w("tblStyle"))
+    properties.insert(properties.index(style) + 1 if style is not None else 0, position)
+    paragraph_properties = anchor.find(w("pPr"))
+    paragraph_properties.remove(sectpr)
+    if new_page:
+        after = [paragraph_properties.find(w(tag)) for tag in ("pStyle", "keepNext", "keepLines")]
+        index = max((paragraph_properties.index(found) + 1 for found in after if found is not None), default=0)
+        paragraph_properties.insert(index, etree.Element(w("pageBreakBefore")))
+    for element in list(anchor.itersiblings()):
+        body.remove(element)
+    body.append(sectpr)
+    anchor.addprevious(table)
+
+
+def _break(body):
+    """The paragraph holding the body's last section break, when only empty paragraphs follow it."""
+    found = None
+    for element in body:
+        if element.tag == w("p"):
+            if element.find(f"{w('pPr')}/{w('sectPr')}") is not None:
+                found = element
+            elif found is not None and "".join(element.itertext()).strip():
+                return None
+        elif element.tag != w("sectPr") and found is not None:
+            return None
+    return found
+
+
+def _cell_margin(properties) -> int:
+    """The table's left cell margin in twips."""
+    margins = properties.find(w("tblCellMar"))
+    side = next((found for tag in ("left", "start") if margins is not None
+                 and (found := margins.find(w(tag))) is not None), None)
+    return int(side.get(w("w"), WORD_CELL_MARGIN)) if side is not None else WORD_CELL_MARGIN
+
+
+def _types(rels: bytes, folder: str) -> list[tuple[str, str]]:
+    """(type, part name) of a part's internal relationships."""
+    return [(rel.get("Type"), _resolve(folder, rel.get("Target", ""))) for rel in etree.fromstring(rels)
+            if rel.get("TargetMode") != "External"]
+
+
+def _targets(rels: bytes, folder: str) -> dict[str, str]:
+    """Part names by relationship id."""
+    return {rel.get("Id"): _resolve(folder, rel.get("Target", "")) for rel in etree.fromstring(rels)
+            if rel.get("TargetMode") != "External"}
+
+
+def _resolve(folder: str, target: str) -> str:
+    """A relationship's target as a part name."""
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+
+
+def _default_tab(settings: bytes | None) -> int:
+    """The document's default tab stop in twips (w:defaultTabStop), Word's 720 if unset."""
+    if not settings:
+        return 720
+    found = etree.fromstring(settings).find(w("defaultTabStop"))
+    return int(found.get(w("val"), 720)) if found is not None else 720
