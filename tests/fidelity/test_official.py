@@ -6,16 +6,20 @@ Run with -s to see the figures (docs/<kind>.md quotes them).
 from __future__ import annotations
 
 import io
+import zipfile
 
 import docx
 import pytest
+from lxml import etree
 
+from service import engine
 from service.engine.filters import shaped, text_width
 from templates import preview
 
 from .documents import CASES, Case
 from .measure import TEXT_BOTTOM, TEXT_LEFT, TEXT_RIGHT, TEXT_TOP, Layout, Line, Page, is_cjk
 
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 OFFICIAL = ["meeting-minutes", "policy", "commendation"]
 SIGNED = ["policy", "commendation"]  # 纪要 carry no 署名
 CHAR = 156 / 28  # one character of the 28-character line, mm
@@ -192,3 +196,34 @@ def assert_case(case: Case, end: Page) -> None:
         assert end.number % 2 == 0 and bottom < TEXT_BOTTOM - COLOPHON_HEIGHT
     else:
         assert end.number % 2 == 0 and bottom > TEXT_BOTTOM - COLOPHON_HEIGHT
+
+
+def shorter_page_variant(kind: str, lines: int) -> bytes:
+    """The kind's shipped template as an organisation might change it: a text block `lines` grid lines
+    shorter (a larger bottom margin, the 版记 footer that much higher)."""
+    source = preview.CATALOG.get(kind).template_path
+    extra = lines * 579
+    with zipfile.ZipFile(source) as package:
+        entries = {name: package.read(name) for name in package.namelist()}
+    root = etree.fromstring(entries["word/document.xml"])
+    for margins in root.iter(f"{{{W}}}pgMar"):
+        for side in ("bottom", "footer"):
+            if side == "bottom" or margins.get(f"{{{W}}}footer") == margins.get(f"{{{W}}}bottom"):
+                margins.set(f"{{{W}}}{side}", str(int(margins.get(f"{{{W}}}{side}")) + extra))
+    entries["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, content in entries.items():
+            package.writestr(name, content)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("case", [case for case in CASES if case.ends != "full even page"], ids=lambda case: case.id)
+def test_an_uploaded_variant_gets_the_placement_by_its_own_page(pool, case):
+    """A variant whose text block is 3 lines shorter: the estimate reads its page, so the 版记 still ends an
+    even page on that text block's foot, numbered unless a blank page precedes it."""
+    kind = preview.CATALOG.get(case.kind)
+    template = engine.from_bytes(shorter_page_variant(case.kind, 3))
+    layout = Layout(pool.convert(kind.render(case.data(), template)[0]))
+    print(case.id, "(variant)", end=": ")
+    assert_colophon_placed(layout, TEXT_BOTTOM - 3 * LINE_PITCH)
