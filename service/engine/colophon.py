@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .layout import LIBREOFFICE, WORD, Estimator, Section, Styles, w
+from .layout import BODY_SECT_PR, LIBREOFFICE, P, P_PR, SECT_PR, WORD, Estimator, Styles, w
 
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -51,34 +51,32 @@ class Colophon:
     styles: Styles
 
     @classmethod
-    def find(cls, entries: dict[str, bytes], main: str) -> Colophon | None:
-        """The template's 版记 when its body ends with a section that starts on an even page and whose
-        even-page footer holds a table, else None (the template is left alone)."""
-        folder, name = posixpath.split(main)
-        relationships = posixpath.join(folder, "_rels", f"{name}.rels")
-        try:
-            body = etree.fromstring(entries[main], PARSER).find(w("body"))
-            targets = _targets(entries[relationships], folder)
-        except (KeyError, etree.XMLSyntaxError):
-            return None
+    def find(cls, entries: dict[str, bytes], main: str, document) -> Colophon | None:
+        """The template's 版记 when its body (of the parsed main part `document`) ends with a section that
+        starts on an even page and whose even-page footer holds a table, else None (the template is left
+        alone)."""
+        body = document.find(w("body"))
         last = body.find(w("sectPr")) if body is not None else None
         start = last.find(w("type")) if last is not None else None
         if start is None or start.get(w("val")) != "evenPage" or _break(body) is None:
             return None
-        references = {ref.get(w("type")): targets.get(ref.get(R_ID)) for ref in last.iter(w("footerReference"))}
-        footer = references.get("even")
+        folder, name = posixpath.split(main)
+        relationships = posixpath.join(folder, "_rels", f"{name}.rels")
         try:
+            targets = _targets(entries[relationships], folder)
+            references = {ref.get(w("type")): targets.get(ref.get(R_ID)) for ref in last.iter(w("footerReference"))}
+            footer = references.get("even")
             if footer is None or etree.fromstring(entries[footer], PARSER).find(w("tbl")) is None:
                 return None
+            by_type = dict(_types(entries[relationships], folder))
         except (KeyError, etree.XMLSyntaxError):
             return None
         used_elsewhere = {targets.get(ref.get(R_ID)) for sectpr in body.iter(w("sectPr")) if sectpr is not last
                           for ref in sectpr.iter(w("footerReference"), w("headerReference"))}
         dropped = tuple(sorted({part for part in references.values() if part and part not in used_elsewhere}))
-        by_type = {kind: target for kind, target in _types(entries[relationships], folder)}
-        styles = entries.get(by_type.get(STYLES_TYPE, ""))
-        return cls(main, footer, dropped, relationships, Styles(styles, _default_tab(entries.get(by_type.get(
-            SETTINGS_TYPE, "")))))
+        settings = entries.get(by_type.get(SETTINGS_TYPE, ""))
+        return cls(main, footer, dropped, relationships,
+                   Styles(entries.get(by_type.get(STYLES_TYPE, "")), _default_tab(settings)))
 
     def place(self, document: bytes, footer: bytes) -> bytes | None:
         """The filled main part with the 版记 (from the filled `footer`) moved into the body, or None when the
@@ -89,13 +87,14 @@ class Colophon:
         table = etree.fromstring(footer, PARSER).find(w("tbl"))
         if anchor is None or table is None:
             return None
-        sectpr = anchor.find(f"{w('pPr')}/{w('sectPr')}")
-        section = Section.of(sectpr, self.styles.body_size)
-        choices = set()
-        for engine in (LIBREOFFICE, WORD):  # the placement must hold in the PDF and in Word
-            estimator = Estimator(self.styles, engine)
-            needed = sum(block.height for block in estimator.blocks([table], section))
-            choices.add(decide(estimator.end(body, anchor), needed, section.pitch))
+        sectpr = anchor.find(BODY_SECT_PR)
+        memo: dict = {}
+        estimators = [Estimator(self.styles, engine, memo) for engine in (LIBREOFFICE, WORD)]
+        section = estimators[0].section(sectpr)
+        # LibreOffice's lines, which never hang a mark in the margin, are the 版记's tallest.
+        needed = sum(block.height for block in estimators[0].blocks([table], section))
+        # The placement must hold in the PDF and in Word.
+        choices = {decide(estimator.end(body, anchor), needed, section.pitch) for estimator in estimators}
         if len(choices) != 1 or None in choices:
             return None
         move(body, anchor, sectpr, table, choices.pop() == NEXT)
@@ -163,13 +162,14 @@ def move(body, anchor, sectpr, table, new_page: bool) -> None:
 def _break(body):
     """The paragraph holding the body's last section break, when only empty paragraphs follow it."""
     found = None
-    for element in body:
-        if element.tag == w("p"):
-            if element.find(f"{w('pPr')}/{w('sectPr')}") is not None:
-                found = element
-            elif found is not None and "".join(element.itertext()).strip():
-                return None
-        elif element.tag != w("sectPr") and found is not None:
+    for sectpr in body.iter(SECT_PR):
+        holder = sectpr.getparent()
+        if holder.tag == P_PR and holder.getparent().getparent() is body:
+            found = holder.getparent()
+    if found is None:
+        return None
+    for element in found.itersiblings():
+        if element.tag != SECT_PR and (element.tag != P or "".join(element.itertext()).strip()):
             return None
     return found
 

@@ -21,8 +21,10 @@ keep a safety margin around page boundaries (docs/templates.md gives the measure
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
+from itertools import accumulate
 
 from lxml import etree
 
@@ -33,6 +35,12 @@ WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 def w(tag: str) -> str:
     """The Clark name of a w: element or attribute."""
     return f"{{{W}}}{tag}"
+
+
+P, P_PR, P_STYLE, R_PR, R_STYLE, VAL, TYPE = w("p"), w("pPr"), w("pStyle"), w("rPr"), w("rStyle"), w("val"), w("type")
+SECT_PR, BODY_SECT_PR = w("sectPr"), f"{w('pPr')}/{w('sectPr')}"
+R, T, TAB, BR, CR, DRAWING = w("r"), w("t"), w("tab"), w("br"), w("cr"), w("drawing")
+EXTENT = f"{{{WP}}}inline/{{{WP}}}extent"
 
 
 PT = 20  # twips per point
@@ -103,7 +111,7 @@ def _run_properties(rpr, into: dict) -> None:
         into["vanish"] = _toggle(vanish)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per w:sectPr of a document
 class Section:
     """A section's text block and grid, in twips; a character-grid cell in points (0: no character grid)."""
 
@@ -182,7 +190,7 @@ class Styles:
         return self._resolve(paragraph_style, run_style)[1]
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """A paragraph or a table row laid out in a column: its lines' heights and what it asks of the page."""
 
@@ -229,12 +237,99 @@ WORD = Engine(widows=0, hanging=True)
 LIBREOFFICE = Engine(widows=2, hanging=False)
 
 
+@dataclass(frozen=True)
+class Params:
+    """What laying out a paragraph needs, resolved from its style and direct properties (twips)."""
+
+    run: dict  # the style's run properties
+    grid: float  # the character-grid cell in points, 0 off the grid
+    size: int  # the paragraph mark's size in half points (an empty paragraph's line)
+    left: float
+    right: float
+    first: float  # the first line's indent (negative: hanging)
+    before: int
+    after: int
+    keep_next: bool
+    break_before: bool
+    tabs: tuple
+    rule: str  # w:lineRule
+    line: int  # w:line
+    snap: int  # the grid pitch an auto line height rounds up to, 0 off the grid
+
+    def line_height(self, size: int) -> int:
+        """A line's height in twips, its largest font `size` in half points."""
+        natural = size * PT * NATURAL / 2
+        if self.rule == "exact":
+            return abs(self.line)
+        if self.rule == "atLeast":
+            return max(self.line, math.ceil(natural))
+        height = natural * self.line / 240
+        return math.ceil(height / self.snap - 0.01) * self.snap if self.snap else math.ceil(height)
+
+
+def _indent(props: dict, name: str, alias: str | None = None, *, em: float) -> float:
+    """An indent in twips: its *Chars form (hundredths of a character `em` points wide) wins."""
+    for key in (name, alias):
+        if key and _signed(props.get(f"ind.{key}Chars")):
+            return _signed(props[f"ind.{key}Chars"]) * em * PT / 100
+    for key in (name, alias):
+        if key and f"ind.{key}" in props:
+            return _signed(props[f"ind.{key}"])
+    return 0
+
+
+def _spacing(props: dict, side: str, *, pitch: int) -> int:
+    """Space before or after in twips: in grid lines (hundredths) when set so, else in twips."""
+    lines = _signed(props.get(f"spacing.{side}Lines"))
+    return lines * pitch // 100 if lines else _signed(props.get(f"spacing.{side}"))
+
+
+@dataclass(frozen=True)
+class _Format:
+    """A run's format, as it sets the advances of its characters (points)."""
+
+    size: int  # half points
+    scale: int  # percent
+    tracking: int  # twips
+    cell: float  # the character-grid cell, 0 off the grid
+
+    def advance(self, char: str) -> float:
+        """A full-width character takes its size (on a character grid, whole cells: Word's grid); others half,
+        a space a quarter; line breaks and tabs nothing (a tab's advance depends on where it is)."""
+        points = self.size / 2 * self.scale / 100
+        if char in "\t\n":
+            return 0.0
+        if not _full_width(char):
+            return points / (4 if char == " " else 2) + self.tracking / PT
+        advance = points + self.tracking / PT
+        return max(advance, math.ceil(advance / self.cell - 0.01) * self.cell) if self.cell else advance
+
+
+@lru_cache(maxsize=256)
+def _widths(size: int, scale: int, tracking: int, cell: float) -> tuple[dict, _Format]:
+    """The advances of one format's characters seen so far, and the format (shared by every document: a
+    format's advances never change)."""
+    return {}, _Format(size, scale, tracking, cell)
+
+
+def _advances(text: str, size: int, scale: int, tracking: int, cell: float):
+    """The advances of the characters of a text in one format."""
+    known, format_ = _widths(size, scale, tracking, cell)
+    for char in set(text).difference(known):
+        known[char] = format_.advance(char)
+    return map(known.__getitem__, text)
+
+
 class Estimator:
     """Lays out body elements of one document (given its styles) as pages of lines, as `engine` would."""
 
-    def __init__(self, styles: Styles, engine: Engine = LIBREOFFICE):
+    def __init__(self, styles: Styles, engine: Engine = LIBREOFFICE, memo: dict | None = None):
         self.styles = styles
         self.engine = engine
+        # What does not depend on the engine, for estimators of one document to share: the Params of
+        # paragraphs that only name their style (by style and section), the sections (by w:sectPr) and the
+        # blocks of paragraphs every engine breaks alike (by element).
+        self._memo = {} if memo is None else memo
 
     def blocks(self, elements, section: Section, width: int | None = None) -> list[Block]:
         """The blocks of body elements (paragraphs and tables) in a column `width` twips wide."""
@@ -255,164 +350,167 @@ class Estimator:
 
     def paragraph(self, paragraph, section: Section, width: int) -> Block | None:
         """A paragraph's block, or None when it takes no room (a frame lies outside the text flow)."""
-        ppr = paragraph.find(w("pPr"))
-        style = ppr.find(w("pStyle")) if ppr is not None else None
-        style_id = style.get(w("val")) if style is not None else None
+        memo = self._memo
+        block = memo.get(paragraph)  # laid out alike by every engine
+        if block is not None:
+            return block
+        ppr = paragraph.find(P_PR)
+        style = ppr.find(P_STYLE) if ppr is not None else None
+        style_id = style.get(VAL) if style is not None else None
+        if ppr is None or len(ppr) == (style is not None):
+            key = (style_id, section)
+            params = memo[key] if key in memo else memo.setdefault(key, self._params(style_id, ppr, section))
+        else:
+            params = self._params(style_id, ppr, section)
+        if params is None:
+            return None
+        text, widths, sizes, heights, page_break = self._text(paragraph, style_id, params.grid)
+        line_sizes, alike = self._break(text, widths, sizes, (width - params.left - params.right) / PT,
+                                        params.first / PT, params)
+        if params.rule == "exact":
+            line_heights = [abs(params.line)] * (len(line_sizes) or 1)
+        else:
+            line_heights = [params.line_height(size) for size in line_sizes] or [params.line_height(params.size)]
+        for index, extra in heights:
+            if index < len(line_heights):
+                line_heights[index] = max(line_heights[index], extra)
+        block = Block(line_heights, params.before, params.after, params.keep_next, params.break_before or page_break)
+        if alike:
+            memo[paragraph] = block
+        return block
+
+    def _params(self, style_id: str | None, ppr, section: Section) -> Params | None:
+        """What laying out a paragraph of this style with these direct properties needs; None for a frame."""
         base, run_base = self.styles.paragraph(style_id)
         props = dict(base)
         _paragraph_properties(ppr, props)
         if props.get("frame"):
             return None
         mark = dict(run_base)
-        _run_properties(ppr.find(w("rPr")) if ppr is not None else None, mark)
-        pieces, heights, page_break = self._pieces(paragraph, style_id, run_base)
-        grid = section if props.get("snapToGrid", True) else None
-        em = grid.cell if grid and grid.cell > 0 else mark.get("sz", 20) / 2  # a character of *Chars, in points
-        left = self._indent(props, "left", "start", em)
-        right = self._indent(props, "right", "end", em)
-        first = self._indent(props, "firstLine", None, em) - self._indent(props, "hanging", None, em)
-        lines = self._break(pieces, (width - left - right) / PT, first / PT, grid, props.get("tabs", ()))
-        line_heights = [self._line_height(props, size, section) for size in lines] or \
-                       [self._line_height(props, mark.get("sz", 20), section)]
-        for index, extra in heights:
-            if index < len(line_heights):
-                line_heights[index] = max(line_heights[index], extra)
-        before = self._spacing(props, "before", section) + props.get("border.top", 0)
-        after = self._spacing(props, "after", section) + props.get("border.bottom", 0)
-        return Block(line_heights, before, after, props.get("keepNext", False),
-                     props.get("pageBreakBefore", False) or page_break)
-
-    @staticmethod
-    def _indent(props: dict, name: str, alias: str | None, em: float) -> float:
-        """An indent in twips: its *Chars form (hundredths of a character `em` points wide) wins."""
-        for key in (name, alias):
-            if key and f"ind.{key}Chars" in props and _signed(props[f"ind.{key}Chars"]):
-                return _signed(props[f"ind.{key}Chars"]) * em * PT / 100
-        for key in (name, alias):
-            if key and f"ind.{key}" in props:
-                return _signed(props[f"ind.{key}"])
-        return 0
-
-    def _spacing(self, props: dict, side: str, section: Section) -> int:
-        """Space before or after in twips: in grid lines (hundredths) when set so, else in twips."""
-        lines = _signed(props.get(f"spacing.{side}Lines"))
-        return lines * section.pitch // 100 if lines else _signed(props.get(f"spacing.{side}"))
-
-    def _line_height(self, props: dict, size: int, section: Section) -> int:
-        """A line's height in twips, its largest font `size` in half points."""
+        _run_properties(ppr.find(R_PR) if ppr is not None else None, mark)
+        grid = section.cell if props.get("snapToGrid", True) and section.cell > 0 else 0.0
+        size = mark.get("sz", 20)
+        em = grid or size / 2  # a character of the *Chars indents, in points
+        indent = partial(_indent, props, em=em)
+        spacing = partial(_spacing, props, pitch=section.pitch)
         rule, line = props.get("spacing.lineRule", "auto"), _signed(props.get("spacing.line", "240"))
-        natural = size * PT * NATURAL / 2
-        if rule == "exact":
-            return abs(line)
-        if rule == "atLeast":
-            return max(line, math.ceil(natural))
-        height = natural * line / 240
-        if props.get("snapToGrid", True) and section.pitch:
-            return math.ceil(height / section.pitch - 0.01) * section.pitch
-        return math.ceil(height)
+        snap = section.pitch if props.get("snapToGrid", True) else 0
+        return Params(run_base, grid, size, indent("left", "start"), indent("right", "end"),
+                      indent("firstLine") - indent("hanging"), spacing("before") + props.get("border.top", 0),
+                      spacing("after") + props.get("border.bottom", 0), props.get("keepNext", False),
+                      props.get("pageBreakBefore", False), props.get("tabs", ()), rule, line, snap)
 
-    def _pieces(self, paragraph, style_id: str | None, run_base: dict) -> tuple[list, list, bool]:
-        """The paragraph's text as (character, size in half points, scale, tracking) pieces, "\\n" for a line
-        break and "\\t" for a tab; inline pictures as (line index, height) pairs; whether a page break is in it."""
-        pieces: list = []
+    def _text(self, paragraph, style_id: str | None, grid: float) -> tuple[str, list, list, list, bool]:
+        """The paragraph's characters ("\n" a line break, "\t" a tab), their advances in points and sizes in
+        half points; inline pictures as (line index, height) pairs; whether a page break is in it."""
+        run_base = self.styles.paragraph(style_id)[1]
+        if next(paragraph.iter(R_PR, TAB, BR, CR, DRAWING), None) is None:  # plain text in the style's format
+            text = "".join(paragraph.itertext(T))
+            size = run_base.get("sz", 20)
+            widths = list(_advances(text, size, run_base.get("w", 100), run_base.get("spacing", 0), grid))
+            return text, widths, [size] * len(text), [], False
+        chars: list[str] = []
+        widths = []
+        sizes: list[int] = []
         heights: list = []
         page_break = False
-        for run in paragraph.iter(w("r")):
-            rpr = run.find(w("rPr"))
-            rstyle = rpr.find(w("rStyle")) if rpr is not None else None
-            props = self.styles.run(style_id, rstyle.get(w("val"))) if rstyle is not None else run_base
+        for run in paragraph.iter(R):
+            rpr = run.find(R_PR)
+            props = run_base
             if rpr is not None:
-                props = dict(props)
+                rstyle = rpr.find(R_STYLE)
+                props = dict(self.styles.run(style_id, rstyle.get(VAL)) if rstyle is not None else run_base)
                 _run_properties(rpr, props)
-            if props.get("vanish"):
-                continue
-            format_ = (props.get("sz", 20), props.get("w", 100), props.get("spacing", 0))
+                if props.get("vanish"):
+                    continue
+            size, scale, tracking = props.get("sz", 20), props.get("w", 100), props.get("spacing", 0)
             for child in run:
                 tag = child.tag
-                if tag == w("t"):
-                    pieces += [(char, *format_) for char in child.text or ""]
-                elif tag == w("tab"):
-                    pieces.append(("\t", *format_))
-                elif tag in (w("br"), w("cr")):
-                    if child.get(w("type")) == "page":
+                if tag == T:
+                    text = child.text or ""
+                elif tag == TAB:
+                    text = "\t"
+                elif tag in (BR, CR):
+                    if child.get(TYPE) == "page":
                         page_break = True
-                    else:
-                        pieces.append(("\n", *format_))
-                elif tag == w("drawing"):
-                    extent = child.find(f"{{{WP}}}inline/{{{WP}}}extent")
+                        continue
+                    text = "\n"
+                elif tag == DRAWING:
+                    extent = child.find(EXTENT)
                     if extent is not None:
-                        heights.append((sum(piece[0] == "\n" for piece in pieces), int(extent.get("cy", 0)) // EMU))
-        return pieces, heights, page_break
+                        heights.append(("".join(chars).count("\n"), int(extent.get("cy", 0)) // EMU))
+                    continue
+                else:
+                    continue
+                chars.append(text)
+                widths += _advances(text, size, scale, tracking, grid)
+                sizes += [size] * len(text)
+        return "".join(chars), widths, sizes, heights, page_break
 
-    def _break(self, pieces: list, width: float, first: float, section: Section | None, tabs: tuple) -> list[int]:
-        """Break the pieces into lines `width` points wide (the first indented by `first`); each line's
-        largest size in half points."""
+    def _break(self, text: str, widths: list, sizes: list, width: float, first: float,
+               params: Params) -> tuple[list[int], bool]:
+        """Break the text into lines `width` points wide, the first indented by `first`: each line's largest
+        size in half points (none for an empty paragraph), and whether every engine breaks them alike (no
+        closing mark met the line's end)."""
+        if not text:
+            return [], True
+        alike = True
+        cum = list(accumulate(widths, initial=0.0))  # cum[i]: the advance of text[:i]
         lines: list[int] = []
-        x, start, line_size, index = first, first, 0, 0
-        count = len(pieces)
-        while index < count:
-            char, size, scale, tracking = pieces[index]
-            if char == "\n":
-                lines.append(line_size or size)
-                x = start = 0.0
-                line_size, index = 0, index + 1
-                continue
-            if char == "\t":
-                x = self._tab(x, tabs, width, pieces, index + 1, section)
-                line_size, index = max(line_size, size), index + 1
-                continue
-            advance = self._advance(char, size, scale, tracking, section)
-            if x + advance <= width + 0.01 or x <= start or (char in NO_START and self.engine.hanging):
-                x += advance
-                line_size, index = max(line_size, size), index + 1
-                continue
-            back = self._back(pieces, index, start)
-            lines.append(line_size or size)
-            index -= back
-            x = start = 0.0
-            line_size = 0
-        lines.append(line_size or (pieces[-1][1] if pieces else 0))
-        return [size for size in lines if size] if pieces else []
+        begin, x, start, count = 0, first, 0, len(text)
+        while start <= count:
+            stop = _next_stop(text, start)
+            index = start
+            while index < stop:
+                fits = bisect_right(cum, width + 0.01 - x + cum[index], index + 1, stop + 1) - 1
+                if fits >= stop:
+                    x += cum[stop] - cum[index]
+                    break
+                cut = self._cut(text, fits, begin, index)
+                alike = alike and text[fits] not in NO_START
+                if cut >= stop:  # the segment's last character hangs in the margin
+                    x = width
+                    break
+                lines.append(max(sizes[begin:cut]))
+                begin, index, x = cut, cut, 0.0
+            if stop < count and text[stop] == "\t":
+                following = _next_stop(text, stop + 1)
+                x = self._tab(x, params.tabs, width, cum[following] - cum[stop + 1])
+            elif stop < count:
+                lines.append(max(sizes[begin:stop + 1]))
+                begin, x = stop + 1, 0.0
+            start = stop + 1
+        if begin < count:
+            lines.append(max(sizes[begin:]))
+        return lines, alike
 
-    def _back(self, pieces: list, index: int, start: float) -> int:
-        """How many pieces before `index` move to the next line with it: a closing mark takes the character
-        before it, an opening mark at the line's end goes down, and a Latin word stays whole."""
-        char = pieces[index][0]
-        if char in WORD_CHARACTERS:
-            back = 0
-            while index - back - 1 >= 0 and pieces[index - back - 1][0] in WORD_CHARACTERS:
-                back += 1
-            return back if index - back > 0 and pieces[index - back - 1][0] not in "\n" else 0
-        if char in NO_START and index > 0 and pieces[index - 1][0] not in "\n\t":
-            return 1
-        if index > 0 and pieces[index - 1][0] in NO_END:
-            return 1
-        return 0
+    def _cut(self, text: str, overflow: int, begin: int, start: int) -> int:
+        """Where a line whose character `overflow` does not fit ends (the next line's first character): a
+        closing mark hangs in the margin (Word) or takes the character before it along (LibreOffice), an
+        opening mark goes down, a Latin word stays whole; a line keeps at least one character."""
+        char = text[overflow]
+        cut = overflow
+        if char in NO_START and self.engine.hanging:
+            cut = overflow + 1
+        elif overflow > begin and (char in NO_START or text[overflow - 1] in NO_END):
+            cut = overflow - 1
+        elif char in WORD_CHARACTERS:
+            while cut > start and text[cut - 1] in WORD_CHARACTERS:
+                cut -= 1
+        cut = max(cut, start)
+        return cut if cut > begin else max(overflow, begin + 1)
 
-    def _tab(self, x: float, tabs: tuple, width: float, pieces: list, following: int, section: Section | None) -> float:
-        """Where a tab moves the pen (points): to the next stop after it (the text up to the next tab ending
+    def _tab(self, x: float, tabs: tuple, width: float, following: float) -> float:
+        """Where a tab moves the pen (points): to the next stop after it (text `following` points wide ending
         at a right stop, centred on a centre stop), else to the next default stop."""
         for stop, kind in tabs:
             position = min(stop / PT, width)
             if position > x + 0.01:
-                if kind in ("right", "end", "center"):
-                    end = next((i for i in range(following, len(pieces)) if pieces[i][0] in "\t\n"), len(pieces))
-                    text = sum(self._advance(*pieces[i], section) for i in range(following, end))
-                    return max(x, position - (text if kind != "center" else text / 2))
-                return position
+                if kind in ("right", "end"):
+                    return max(x, position - following)
+                return max(x, position - following / 2) if kind == "center" else position
         step = self.styles.default_tab / PT
         return (math.floor(x / step + 0.01) + 1) * step
-
-    @staticmethod
-    def _advance(char: str, size: int, scale: int, tracking: int, section: Section | None) -> float:
-        """A character's advance in points: a full-width one its size (at least a grid cell), others half."""
-        points = size / 2 * scale / 100
-        if not _full_width(char):
-            return points / (4 if char == " " else 2) + tracking / PT
-        advance = points + tracking / PT
-        if section and section.cell > 0:  # Word gives the character whole grid cells
-            return max(advance, math.ceil(advance / section.cell - 0.01) * section.cell)
-        return advance
 
     def table(self, table, section: Section, width: int) -> list[Block]:
         """A table's rows as whole blocks: each as high as its tallest cell (or its w:trHeight)."""
@@ -444,7 +542,7 @@ class Estimator:
         its sections in turn, each on the page its start type (next, even or odd page, continuous) gives."""
         page, used, height = 1, 0, 0
         for elements, sectpr in _sections(body, last):
-            section = Section.of(sectpr, self.styles.body_size) if sectpr is not None else DEFAULT_SECTION
+            section = self.section(sectpr)
             if height and section.start != "continuous":
                 page, used = page + 1, 0
                 if (section.start == "evenPage" and page % 2) or (section.start == "oddPage" and not page % 2):
@@ -452,6 +550,15 @@ class Estimator:
             height = section.height
             page, used = self._stack(self.blocks(elements, section), page, used, height, self.engine.widows)
         return End(page, used, height or DEFAULT_SECTION.height)
+
+    def section(self, sectpr) -> Section:
+        """The section a w:sectPr sets (one per element, shared through the memo), Word's default without one."""
+        if sectpr is None:
+            return DEFAULT_SECTION
+        found = self._memo.get(sectpr)
+        if found is None:
+            found = self._memo[sectpr] = Section.of(sectpr, self.styles.body_size)
+        return found
 
     def _stack(self, blocks: list[Block], page: int, used: int, height: int, widows: int) -> tuple[int, int]:
         """Stack blocks on pages `height` twips high from (page, used), a paragraph split over two pages
@@ -508,24 +615,28 @@ DEFAULT_SECTION = Section(9360, 12960, 360, 0.0, "nextPage")  # Word's Letter pa
 def _sections(body, last=None) -> list[tuple[list, object]]:
     """The body's elements up to `last` (all when None) split into sections: (elements, the w:sectPr
     ending them). A paragraph holding a w:sectPr ends its section; the body's own w:sectPr ends the last."""
-    sections, elements = [], []
-    for element in body:
-        if element.tag == w("sectPr"):
-            sections.append((elements, element))
+    children = list(body)
+    stop = children.index(last) + 1 if last is not None else len(children)
+    sections, begin = [], 0
+    for sectpr in body.iter(SECT_PR):
+        holder = sectpr.getparent()
+        if holder is body:
+            end = len(children)
+        elif holder.tag == P_PR and holder.getparent().getparent() is body:
+            end = children.index(holder.getparent()) + 1
+        else:
+            continue
+        sections.append((children[begin:min(end, stop)], sectpr))
+        begin = end
+        if end >= stop:
             return sections
-        elements.append(element)
-        sectpr = element.find(f"{w('pPr')}/{w('sectPr')}") if element.tag == w("p") else None
-        if sectpr is not None:
-            sections.append((elements, sectpr))
-            elements = []
-        if element is last:
-            if elements:
-                following = body.find(w("sectPr"))
-                sections.append((elements, following))
-            return sections
-    if elements:
-        sections.append((elements, None))
-    return sections
+    return sections + [(children[begin:stop], None)] if begin < stop else sections
+
+
+def _next_stop(text: str, start: int) -> int:
+    """The index of the first tab or line break from `start`, else the text's length."""
+    tab, line = text.find("\t", start), text.find("\n", start)
+    return min(tab if tab >= 0 else len(text), line if line >= 0 else len(text))
 
 
 def _full_width(char: str) -> bool:

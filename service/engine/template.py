@@ -281,7 +281,7 @@ class Template:
         self.sha256 = sha256 or hashlib.sha256(data).hexdigest()
         entries = package.read_entries(data)
         word = _Package(entries)
-        self._colophon = Colophon.find(entries, word.main)
+        self._colophon = Colophon.find(entries, word.main, word.document)  # before the body is taken out
         main = _document_part(word)
         self._parts = [p for p in [main, *_header_footer_parts(word), *_footnote_parts(word)] if p]
         self._core = _core_properties(entries)
