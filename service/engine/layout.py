@@ -41,8 +41,6 @@ P, P_PR, P_STYLE, R_PR, R_STYLE, VAL, TYPE = w("p"), w("pPr"), w("pStyle"), w("r
 SECT_PR, BODY_SECT_PR = w("sectPr"), f"{w('pPr')}/{w('sectPr')}"
 R, T, TAB, BR, CR, DRAWING = w("r"), w("t"), w("tab"), w("br"), w("cr"), w("drawing")
 EXTENT = f"{{{WP}}}inline/{{{WP}}}extent"
-
-
 PT = 20  # twips per point
 EMU = 635  # EMUs per twip
 NATURAL = 1.3  # a single line's height over the font size, when the style sets none
@@ -241,7 +239,6 @@ LIBREOFFICE = Engine(widows=2, hanging=False)
 class Params:
     """What laying out a paragraph needs, resolved from its style and direct properties (twips)."""
 
-    run: dict  # the style's run properties
     grid: float  # the character-grid cell in points, 0 off the grid
     size: int  # the paragraph mark's size in half points (an empty paragraph's line)
     left: float
@@ -395,13 +392,13 @@ class Estimator:
         spacing = partial(_spacing, props, pitch=section.pitch)
         rule, line = props.get("spacing.lineRule", "auto"), _signed(props.get("spacing.line", "240"))
         snap = section.pitch if props.get("snapToGrid", True) else 0
-        return Params(run_base, grid, size, indent("left", "start"), indent("right", "end"),
+        return Params(grid, size, indent("left", "start"), indent("right", "end"),
                       indent("firstLine") - indent("hanging"), spacing("before") + props.get("border.top", 0),
                       spacing("after") + props.get("border.bottom", 0), props.get("keepNext", False),
                       props.get("pageBreakBefore", False), props.get("tabs", ()), rule, line, snap)
 
     def _text(self, paragraph, style_id: str | None, grid: float) -> tuple[str, list, list, list, bool]:
-        """The paragraph's characters ("\n" a line break, "\t" a tab), their advances in points and sizes in
+        """The paragraph's characters (a line break as \\n, a tab as \\t), their advances in points and sizes in
         half points; inline pictures as (line index, height) pairs; whether a page break is in it."""
         run_base = self.styles.paragraph(style_id)[1]
         if next(paragraph.iter(R_PR, TAB, BR, CR, DRAWING), None) is None:  # plain text in the style's format
