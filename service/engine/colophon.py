@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .layout import BODY_SECT_PR, LIBREOFFICE, P, P_PR, SECT_PR, WORD, Estimator, Styles, w
+from .layout import BODY_SECT_PR, LIBREOFFICE, P, P_PR, SECT_PR, WORD, W, Estimator, Styles, w
 
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -37,6 +37,12 @@ PARSER = etree.XMLParser(resolve_entities=False)
 MARGIN_LINES = 1
 WORD_CELL_MARGIN = 108  # twips: a table cell's side margin when the table sets none
 HERE, NEXT = "here", "next"
+# What reading a layout value the estimate does not understand raises (w:line="35mm", a missing part).
+UNREADABLE = (ValueError, TypeError, KeyError, AttributeError, IndexError, ZeroDivisionError)
+# An empty paragraph 1 pt high, off the grid: the 版记's anchor when no empty paragraph ends the text.
+INVISIBLE = (f'<w:p xmlns:w="{W}"><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" '
+             'w:line="20" w:lineRule="exact"/><w:ind w:firstLine="0" w:firstLineChars="0"/><w:rPr><w:sz w:val="2"/>'
+             '</w:rPr></w:pPr></w:p>')
 
 
 @dataclass(frozen=True)
@@ -90,11 +96,14 @@ class Colophon:
         sectpr = anchor.find(BODY_SECT_PR)
         memo: dict = {}
         estimators = [Estimator(self.styles, engine, memo) for engine in (LIBREOFFICE, WORD)]
-        section = estimators[0].section(sectpr)
-        # LibreOffice's lines, which never hang a mark in the margin, are the 版记's tallest.
-        needed = sum(block.height for block in estimators[0].blocks([table], section))
-        # The placement must hold in the PDF and in Word.
-        choices = {decide(estimator.end(body, anchor), needed, section.pitch) for estimator in estimators}
+        try:
+            section = estimators[0].section(sectpr)
+            # LibreOffice's lines, which never hang a mark in the margin, are the 版记's tallest.
+            needed = sum(block.height for block in estimators[0].blocks([table], section))
+            # The placement must hold in the PDF and in Word.
+            choices = {decide(estimator.end(body, anchor), needed, section.pitch) for estimator in estimators}
+        except UNREADABLE:
+            return None  # a value the estimate cannot read (a spacing of "35mm"): the template's placement stays
         if len(choices) != 1 or None in choices:
             return None
         move(body, anchor, sectpr, table, choices.pop() == NEXT)
@@ -129,9 +138,11 @@ def decide(end, needed: int, pitch: int) -> str | None:
     return NEXT if end.used + margin <= end.height else None
 
 
-def move(body, anchor, sectpr, table, new_page: bool) -> None:
-    """Put a copy of the 版记 `table` before the `anchor` paragraph as a table floating at the foot of the
-    text block, the anchor starting a new page when asked; the anchor's section becomes the last one."""
+def move(body, holder, sectpr, table, new_page: bool) -> None:
+    """Put a copy of the 版记 `table` as a table floating at the foot of the text block, anchored to the
+    paragraph after the text (the empty paragraph `holder` of the section break, or a new invisible one when
+    the break sits in a paragraph of text, as LibreOffice saves it), the anchor starting a new page when
+    asked; the section `sectpr` ends becomes the last one."""
     table = copy.deepcopy(table)
     properties = table.find(w("tblPr"))
     if properties is None:
@@ -147,15 +158,22 @@ def move(body, anchor, sectpr, table, new_page: bool) -> None:
                                            w("vertAnchor"): "margin", w("tblpYSpec"): "bottom"})
     style = properties.find(w("tblStyle"))
     properties.insert(properties.index(style) + 1 if style is not None else 0, position)
+    sectpr.getparent().remove(sectpr)
+    for element in list(holder.itersiblings()):
+        body.remove(element)
+    body.append(sectpr)
+    anchor = holder
+    if "".join(holder.itertext()).strip() or holder.find(f".//{w('drawing')}") is not None:
+        anchor = etree.fromstring(INVISIBLE)
+        holder.addnext(anchor)
     paragraph_properties = anchor.find(w("pPr"))
-    paragraph_properties.remove(sectpr)
+    if paragraph_properties is None:
+        paragraph_properties = etree.Element(w("pPr"))
+        anchor.insert(0, paragraph_properties)
     if new_page:
         after = [paragraph_properties.find(w(tag)) for tag in ("pStyle", "keepNext", "keepLines")]
         index = max((paragraph_properties.index(found) + 1 for found in after if found is not None), default=0)
         paragraph_properties.insert(index, etree.Element(w("pageBreakBefore")))
-    for element in list(anchor.itersiblings()):
-        body.remove(element)
-    body.append(sectpr)
     anchor.addprevious(table)
 
 

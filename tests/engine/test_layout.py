@@ -3,11 +3,13 @@ styles: 28 characters and 22 lines a page, breaks, keep-with-next, widows, and e
 
 from __future__ import annotations
 
+import io
 import zipfile
 
 import pytest
 from lxml import etree
 
+from service import engine
 from service.engine.layout import LIBREOFFICE, WORD, Estimator, Section, Styles, w
 from templates import preview
 
@@ -96,3 +98,19 @@ def test_a_heading_keeps_with_the_next_paragraph(styles):
     paragraphs = [paragraph("一行")] * 21 + [paragraph("一、标题", "Heading1"), paragraph("一行")]
     end = Estimator(styles).end(body(*paragraphs))
     assert (end.page, end.used) == (2, 2 * LINE)
+
+
+def test_a_value_the_estimate_cannot_read_keeps_the_templates_placement():
+    """A line spacing written as 35mm (a universal measure) is not read: the 版记 stays in its footer section."""
+    kind = preview.CATALOG.get("commendation")
+    with zipfile.ZipFile(kind.template_path) as package:
+        entries = {name: package.read(name) for name in package.namelist()}
+    entries["word/styles.xml"] = entries["word/styles.xml"].replace(b'w:line="579"', b'w:line="35mm"')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        for name, content in entries.items():
+            package.writestr(name, content)
+    document = kind.render(kind.example_data(), engine.from_bytes(buffer.getvalue()))[0]
+    with zipfile.ZipFile(io.BytesIO(document)) as package:
+        assert b"w:tblpPr" not in package.read("word/document.xml")
+        assert b'w:type w:val="evenPage"' in package.read("word/document.xml")
