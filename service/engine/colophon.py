@@ -10,9 +10,9 @@ block's foot, but on a page of its own, with no page number. After rendering, th
 - text ending on an odd page: the same, the anchor starting a new (even) page;
 
 and the last section goes (its footers too), so the 版记 page keeps the body's page number. Otherwise (an
-even page without room, or an estimate near a page boundary) the document stays as the template made it:
-a blank page and the 版记 page, both unnumbered, as GB/T 9704 §7.5 asks. docs/templates.md has the
-measurements.
+even page without room, an estimate near a page boundary, or Word and LibreOffice ending the text on
+different pages) the document stays as the template made it: a blank page and the 版记 page, both
+unnumbered, as GB/T 9704 §7.5 asks. docs/templates.md has the measurements.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from lxml import etree
 
 from .layout import BODY_SECT_PR, LIBREOFFICE, P, P_PR, SECT_PR, WORD, W, Estimator, Styles, w
 
-RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 STYLES_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
@@ -89,11 +88,11 @@ class Colophon:
         template's placement stays (an even page without room, or an uncertain estimate)."""
         root = etree.fromstring(document, PARSER)
         body = root.find(w("body"))
-        anchor = _break(body)
+        holder = _break(body)
         table = etree.fromstring(footer, PARSER).find(w("tbl"))
-        if anchor is None or table is None:
+        if holder is None or table is None:
             return None
-        sectpr = anchor.find(BODY_SECT_PR)
+        sectpr = holder.find(BODY_SECT_PR)
         memo: dict = {}
         estimators = [Estimator(self.styles, engine, memo) for engine in (LIBREOFFICE, WORD)]
         try:
@@ -101,12 +100,12 @@ class Colophon:
             # LibreOffice's lines, which never hang a mark in the margin, are the 版记's tallest.
             needed = sum(block.height for block in estimators[0].blocks([table], section))
             # The placement must hold in the PDF and in Word.
-            choices = {decide(estimator.end(body, anchor), needed, section.pitch) for estimator in estimators}
+            choices = {decide(estimator.end(body, holder), needed, section.pitch) for estimator in estimators}
         except UNREADABLE:
             return None  # a value the estimate cannot read (a spacing of "35mm"): the template's placement stays
         if len(choices) != 1 or None in choices:
             return None
-        move(body, anchor, sectpr, table, choices.pop() == NEXT)
+        move(body, holder, sectpr, table, choices.pop() == NEXT)
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     def without_last_section(self, entries: dict[str, bytes]) -> dict[str, bytes]:
@@ -146,7 +145,7 @@ def move(body, holder, sectpr, table, new_page: bool) -> None:
     table = copy.deepcopy(table)
     properties = table.find(w("tblPr"))
     if properties is None:
-        properties = etree.SubElement(table, w("tblPr"))
+        properties = etree.Element(w("tblPr"))
         table.insert(0, properties)
     for old in properties.findall(w("tblpPr")):
         properties.remove(old)
