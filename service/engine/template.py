@@ -23,6 +23,7 @@ from jinja2 import meta, nodes
 from lxml import etree
 
 from . import package
+from .colophon import Colophon
 from .context import prepare
 from .environment import make_environment
 from .errors import InvalidTemplate, RenderError, TemplateSyntaxError
@@ -280,6 +281,7 @@ class Template:
         self.sha256 = sha256 or hashlib.sha256(data).hexdigest()
         entries = package.read_entries(data)
         word = _Package(entries)
+        self._colophon = Colophon.find(entries, word.main, word.document)  # before the body is taken out
         main = _document_part(word)
         self._parts = [p for p in [main, *_header_footer_parts(word), *_footnote_parts(word)] if p]
         self._core = _core_properties(entries)
@@ -288,8 +290,19 @@ class Template:
     @cached_property
     def _base(self) -> package.Base:
         """The parts that are not rendered, compressed once, when the first document is made."""
-        rendered = [p.name for p in self._parts] + ([self._core.name] if self._core else [])
-        return package.build_base(self._entries, rendered)
+        return package.build_base(self._entries, self._rendered_names())
+
+    def _rendered_names(self) -> list[str]:
+        """The parts each document gets filled."""
+        return [p.name for p in self._parts] + ([self._core.name] if self._core else [])
+
+    @cached_property
+    def _placed_base(self) -> package.Base:
+        """The fixed parts of a document whose 版记 moved into the body (service/engine/colophon.py): without
+        the last section's footers; the main part is always written."""
+        colophon = self._colophon
+        return package.build_base(colophon.without_last_section(self._entries),
+                                   [*self._rendered_names(), colophon.main])
 
     def sources(self) -> list[tuple[str, str, nodes.Template]]:
         """Each templated source as (part name, source, parsed tree), for checks that read the tags."""
@@ -309,7 +322,21 @@ class Template:
         rendered = [(part.name, part.render(data)) for part in self._parts]
         if self._core:
             rendered.append((self._core.name, self._core.render(data)))
+        if self._colophon:
+            placed = self._place(dict(rendered))
+            if placed is not None:
+                return package.append_parts(self._placed_base, placed)
         return package.append_parts(self._base, rendered)
+
+    def _place(self, rendered: dict[str, bytes]) -> list[tuple[str, bytes]] | None:
+        """The filled parts with the 版记 moved into the body when the layout allows it, else None."""
+        colophon = self._colophon
+        main = rendered.get(colophon.main, self._entries[colophon.main])
+        document = colophon.place(main, rendered.get(colophon.footer, self._entries[colophon.footer]))
+        if document is None:
+            return None
+        rendered[colophon.main] = document
+        return [(name, content) for name, content in rendered.items() if name not in colophon.dropped]
 
 
 _CACHE: OrderedDict[str, Template] = OrderedDict()

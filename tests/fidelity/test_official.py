@@ -6,16 +6,20 @@ Run with -s to see the figures (docs/<kind>.md quotes them).
 from __future__ import annotations
 
 import io
+import zipfile
 
 import docx
 import pytest
+from lxml import etree
 
+from service import engine
 from service.engine.filters import shaped, text_width
 from templates import preview
 
 from .documents import CASES, Case
 from .measure import TEXT_BOTTOM, TEXT_LEFT, TEXT_RIGHT, TEXT_TOP, Layout, Line, Page, is_cjk
 
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 OFFICIAL = ["meeting-minutes", "policy", "commendation"]
 SIGNED = ["policy", "commendation"]  # 纪要 carry no 署名
 CHAR = 156 / 28  # one character of the 28-character line, mm
@@ -130,40 +134,63 @@ def grid_rows(page: Page) -> list[float]:
     return [(line.top - FIRST_ROW_TOP) / LINE_PITCH for line in page.body if line.size == 16]
 
 
+def colophon_rules(layout: Layout):
+    """The 版记's page and its black rules as wide as the text block."""
+    page = layout.pages[-1]
+    return page, [rule for rule in page.rules if rule.width > 150 and rule.color != (1.0, 0.0, 0.0)]
+
+
+def text_lines(layout: Layout, page: Page) -> list[Line]:
+    """A page's 3号 text lines, without the 版记's."""
+    colophon, rules = colophon_rules(layout)
+    return [line for line in page.body if line.size == 16 and (page is not colophon or line.bottom < rules[0].y)]
+
+
 def body_end(layout: Layout) -> Page:
-    """The last page holding text before the 版记 page."""
-    return [page for page in layout.pages[:-1] if page.body][-1]
+    """The last page holding text above the 版记."""
+    return [page for page in layout.pages if text_lines(layout, page)][-1]
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
-def test_colophon_ends_the_last_even_page_on_the_text_block_foot(cases, case):
-    """版记 on an even last page, its last rule 262 ± 1 mm; a blank page before it when the text ends on an
-    even page; the blank page and the 版记 page without page numbers, every other page numbered in order."""
-    layout = cases[case.id]
+def assert_colophon_placed(layout: Layout, foot: float, ends: str | None = None) -> Page:
+    """The 版记 on an even page, its last rule on the text block's `foot` (mm): on the text's last page when
+    that is even with room, else on the next page, numbered; after a blank page, both unnumbered, only when
+    the text fills an even page (`ends` "full even page"). Every other page numbered in order."""
     end = body_end(layout)
-    assert_case(case, end)
-    colophon = layout.pages[-1]
-    rules = colophon.rules
-    print(f"{case.id}: text ends on page {end.number} at {end.body[-1].bottom:.1f} mm; 版记 on page "
-          f"{colophon.number} of {len(layout.pages)}, last rule at {rules[-1].y:.1f} mm; page numbers "
-          f"{[page.folio.text if page.folio else None for page in layout.pages]}")
+    colophon, rules = colophon_rules(layout)
+    print(f"text ends on page {end.number} at {text_lines(layout, end)[-1].bottom:.1f} "
+          f"mm; 版记 on page {colophon.number} of {len(layout.pages)}, last rule at {rules[-1].y:.1f} mm; page "
+          f"numbers {[page.folio.text if page.folio else None for page in layout.pages]}")
     assert colophon.number % 2 == 0
-    assert colophon.number == end.number + (2 if end.number % 2 == 0 else 1)
     assert len(rules) == 3 and all(rule.width == pytest.approx(156, abs=0.5) for rule in rules)
-    assert rules[-1].y == pytest.approx(TEXT_BOTTOM, abs=1)
-    assert [line.text for line in colophon.lines if line.top < rules[0].y] == []
-    assert colophon.folio is None
-    if colophon.number == end.number + 2:
-        assert layout.pages[end.number].blank
-    for page in layout.pages[:end.number]:
+    assert rules[-1].y == pytest.approx(foot, abs=1)
+    if ends == "full even page" or (ends is None and colophon.number == end.number + 2):
+        assert colophon.number == end.number + 2 and layout.pages[end.number].blank
+        assert colophon.folio is None
+        numbered = layout.pages[:end.number]
+    else:
+        assert colophon.number == (end.number if end.number % 2 == 0 else end.number + 1)
+        numbered = layout.pages
+    for page in numbered:
         assert page.folio is not None and page.folio.text == f"—{page.number}—"
         side = page.folio.right if page.number % 2 else page.folio.left
         assert side == pytest.approx(TEXT_RIGHT - 5 if page.number % 2 else TEXT_LEFT + 5, abs=0.6)
+    return end
 
 
-def assert_case(case: Case, end: Page) -> None:
-    """The body ends where the case says (else the case's length needs adjusting to the layout)."""
-    bottom = end.body[-1].bottom
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_colophon_ends_an_even_page_on_the_text_block_foot(cases, case):
+    """The 版记's last rule 262 ± 1 mm on an even page: under the text when it ends on an even page with room,
+    on the next page when it ends on an odd one (both numbered), after a blank page when the text fills an
+    even page (the blank page and the 版记 page unnumbered)."""
+    print(case.id, end=": ")
+    layout = cases[case.id]
+    end = assert_colophon_placed(layout, TEXT_BOTTOM, case.ends)
+    assert_case(case, end, text_lines(layout, end)[-1].bottom)
+
+
+def assert_case(case: Case, end: Page, bottom: float) -> None:
+    """The body ends where the case says, its last line's foot at `bottom` mm (else the case's length needs
+    adjusting to the layout)."""
     if case.ends == "page 1":
         assert end.number == 1
     elif case.ends == "odd page":
@@ -172,3 +199,34 @@ def assert_case(case: Case, end: Page) -> None:
         assert end.number % 2 == 0 and bottom < TEXT_BOTTOM - COLOPHON_HEIGHT
     else:
         assert end.number % 2 == 0 and bottom > TEXT_BOTTOM - COLOPHON_HEIGHT
+
+
+def shorter_page_variant(kind: str, lines: int) -> bytes:
+    """The kind's shipped template as an organisation might change it: a text block `lines` grid lines
+    shorter (a larger bottom margin, the 版记 footer that much higher)."""
+    source = preview.CATALOG.get(kind).template_path
+    extra = lines * 579
+    with zipfile.ZipFile(source) as package:
+        entries = {name: package.read(name) for name in package.namelist()}
+    root = etree.fromstring(entries["word/document.xml"])
+    for margins in root.iter(f"{{{W}}}pgMar"):
+        for side in ("bottom", "footer"):
+            if side == "bottom" or margins.get(f"{{{W}}}footer") == margins.get(f"{{{W}}}bottom"):
+                margins.set(f"{{{W}}}{side}", str(int(margins.get(f"{{{W}}}{side}")) + extra))
+    entries["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, content in entries.items():
+            package.writestr(name, content)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("case", [case for case in CASES if case.ends != "full even page"], ids=lambda case: case.id)
+def test_an_uploaded_variant_gets_the_placement_by_its_own_page(pool, case):
+    """A variant whose text block is 3 lines shorter: the estimate reads its page, so the 版记 still ends an
+    even page on that text block's foot, numbered unless a blank page precedes it."""
+    kind = preview.CATALOG.get(case.kind)
+    template = engine.from_bytes(shorter_page_variant(case.kind, 3))
+    layout = Layout(pool.convert(kind.render(case.data(), template)[0]))
+    print(case.id, "(variant)", end=": ")
+    assert_colophon_placed(layout, TEXT_BOTTOM - 3 * LINE_PITCH)
