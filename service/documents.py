@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, current_app, g, has_request_context
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -59,6 +59,7 @@ class Request:
 Outcome = Produced | Invalid | NumberTaken | IdempotencyConflict | EngineError
 AlsoRecord = Callable[[Session, list[Outcome]], None]
 Wanted = Number | NextNumber | None  # the number a document asks for: supplied, the next one, or none to register
+REFRESHED = "docgen.refreshed"  # in a request's WSGI environ once Services.refresh() has read
 PREVIEW_PREFIX = "预览-"
 PREVIEW_SERIAL = "×"
 
@@ -78,10 +79,10 @@ class Services:
     def refresh(self) -> Profile:
         """Pick up what an administrator changed since this process last looked (the stored profile, the active
         templates) with one statement; in an HTTP request only its first call reads. The profile in use."""
-        if has_request_context():
-            if g.get("docgen_refreshed"):
+        if has_request_context():  # the request's own mark: requests may share an app context (and its g)
+            if request.environ.get(REFRESHED):
                 return PROFILE.current
-            g.docgen_refreshed = True
+            request.environ[REFRESHED] = True
         with self.sessions.kw["bind"].connect() as connection:
             sha256, activations = connection.execute(select(profile.STORED_SHA256, templates.ACTIVATIONS)).one()
             if activations != self.activations:
@@ -133,14 +134,14 @@ class Services:
         transaction) are removed.
         """
         self.refresh()
-        checked = [request.checked or kind.check(request.payload) for request in requests]
+        checked = [asked.checked or kind.check(asked.payload) for asked in requests]
         template = self.template(kind)
         valid: list[tuple[records.Record, Wanted]] = []
-        for request, result in zip(requests, checked):
+        for asked, result in zip(requests, checked):
             if not result.errors:  # a number reserved when the sheet was read is registered already: none wanted
-                wanted = None if request.reserved else wanted_number(kind, result.data)
-                valid.append((new_record(kind, template, request.payload, result, created_by,
-                                         request.idempotency_key, request.reserved or wanted), wanted))
+                wanted = None if asked.reserved else wanted_number(kind, result.data)
+                valid.append((new_record(kind, template, asked.payload, result, created_by,
+                                         asked.idempotency_key, asked.reserved or wanted), wanted))
         early = {position: render_outcome(kind, template, record)
                  for position, (record, wanted) in enumerate(valid) if not isinstance(wanted, NextNumber)}
         stored = records.store_files(self.storage, files_of(early.values()))
