@@ -103,14 +103,14 @@ class Services:
         template = self.template(kind)
         wanted = wanted_number(kind, checked.data)
         record = new_record(kind, template, payload, checked, created_by, idempotency_key, wanted)
-        early = render_early(kind, template, record) if not isinstance(wanted, NextNumber) else None
+        early = rendered(kind, template, record) if not isinstance(wanted, NextNumber) else None
         with records.removed_unless_committed(self.storage) as stored, db.writing(self.sessions) as session:
             for attempt in records.attempts(session):
                 with attempt:
                     earlier = records.earlier(session, record)
                     if earlier is None:
                         numbered(record, claim(session, wanted))
-                        content = early or render(kind, template, record)
+                        content = early.content if isinstance(early, Produced) else render(kind, template, record)
                         stored += records.store_files(self.storage, [(record, content)])
                         records.insert(session, [record])
         if earlier is not None:
@@ -142,7 +142,7 @@ class Services:
                 wanted = None if asked.reserved else wanted_number(kind, result.data)
                 valid.append((new_record(kind, template, asked.payload, result, created_by,
                                          asked.idempotency_key, asked.reserved or wanted), wanted))
-        early = {position: render_outcome(kind, template, record)
+        early = {position: rendered(kind, template, record)
                  for position, (record, wanted) in enumerate(valid) if not isinstance(wanted, NextNumber)}
         stored = records.store_files(self.storage, files_of(early.values()))
         used: set[str] = set()
@@ -185,7 +185,7 @@ class Services:
             if position in early:
                 outcome = early[position]
             else:
-                outcome = render_outcome(kind, template, numbered(record, claimed))
+                outcome = rendered(kind, template, numbered(record, claimed))
             if isinstance(outcome, EngineError) and claimed is not None:
                 allocation.give_back(claimed)
             if isinstance(outcome, Produced) and record.idempotency_key:
@@ -257,18 +257,10 @@ def render(kind: Kind, template: Template, record: records.Record) -> bytes:
     return content
 
 
-def render_early(kind: Kind, template: Template, record: records.Record) -> bytes | None:
-    """The document rendered before the write transaction (its number is known); None when the template
-    fails (then rendering again in the transaction raises the error, unless an earlier document under the
-    same idempotency key answers first)."""
-    try:
-        return render(kind, template, record)
-    except EngineError:
-        return None
-
-
-def render_outcome(kind: Kind, template: Template, record: records.Record) -> Produced | EngineError:
-    """A batch request rendered into its record (not yet stored), or the template's error."""
+def rendered(kind: Kind, template: Template, record: records.Record) -> Produced | EngineError:
+    """The document rendered into its record (not yet stored), or the template's error (kept as a batch row's
+    outcome; a single document renders again in its transaction, raising it unless an earlier document under
+    the same idempotency key answers first)."""
     try:
         return Produced(record, render(kind, template, record))
     except EngineError as error:
