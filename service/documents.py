@@ -250,10 +250,12 @@ def numbered(record: records.Record, claimed: Number | None) -> records.Record:
 
 def render(kind: Kind, template: Template, record: records.Record) -> bytes:
     """Fill the template with the record's data, its number (if any) in the kind's number field; note the
-    file's name, hash and size in the record."""
+    file's name, hash and size in the record, and that it is not stored yet (a retried transaction renders
+    again)."""
     data = {**record.data, kind.numbering.field: record.number} if record.number else record.data
     content, record.filename = kind.render(data, template)
     record.sha256, record.size = hashlib.sha256(content).hexdigest(), len(content)
+    record.file_key = record.file_entry = None
     return content
 
 
