@@ -113,7 +113,7 @@ def with_profile(command: Callable) -> Callable:
     def run(*args, **kwargs):
         from .documents import services
 
-        services().profiles.refresh()
+        services().refresh()
         return command(*args, **kwargs)
 
     return run
@@ -185,15 +185,14 @@ def render(kind: Kind, data: Path, output: Path | None, as_pdf: bool, preview: b
         raise InputError(f"数据有{total}处错误，未生成文书。") from None
     except NumberTaken as taken:
         raise InputError(messages.number_taken(taken)) from None
-    record = None if preview else made.record
-    described = record or made  # the record, or the preview itself: warnings and file name
-    _echo_problems(described.warnings, "警告")
-    content, filename = made.content, described.filename
+    record = made.record  # a preview's is not kept
+    _echo_problems(record.warnings, "警告")
+    content, filename = made.content, record.filename
     if as_pdf:
-        content, filename = _pdf(record, content), filename.rsplit(".", 1)[0] + ".pdf"
+        content, filename = _pdf(None if preview else record, content), filename.rsplit(".", 1)[0] + ".pdf"
     target = output or Path(filename)
     target.write_bytes(content)
-    if record is None:
+    if preview:
         click.echo(f"已生成预览 {target}（未编号、未登记）")
     else:
         number = f"，编号 {record.number}" if record.number else ""

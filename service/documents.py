@@ -8,11 +8,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+
+from schemas.profile import PROFILE, Profile
 
 from . import profile
 from .catalog import Catalog, Checked, Kind
@@ -21,7 +24,7 @@ from .engine import EngineError, Template, compiled
 from .store import db, migrate, packs, records, templates
 from .store.errors import IdempotencyConflict, NumberTaken
 from .store.files import Storage, storage_from_url
-from .store.numbering import Allocation, NextNumber, Number, NumberSource, Reserved, claim
+from .store.numbering import Allocation, NextNumber, Number, claim
 
 
 class Invalid(Exception):
@@ -34,12 +37,12 @@ class Invalid(Exception):
 
 @dataclass
 class Produced:
-    """The answer for one document: its record, its file and whether it was made before (a retried request;
-    produce_many does not read a replayed file back: None)."""
+    """A document's record and file: made now, made before (`replayed`: a retried request; produce_many
+    does not read a replayed file back: None), or a preview (its record neither numbered nor kept)."""
 
     record: Any
     content: bytes | None
-    replayed: bool
+    replayed: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,29 +56,38 @@ class Request:
     checked: Checked | None = None
 
 
-@dataclass(frozen=True)
-class Valid:
-    """A batch request that passed validation: its record-to-be, data and number source."""
-
-    new: records.NewDocument
-    checked: Checked
-    number: NumberSource | None
-
-
 Outcome = Produced | Invalid | NumberTaken | IdempotencyConflict | EngineError
 AlsoRecord = Callable[[Session, list[Outcome]], None]
+Wanted = Number | NextNumber | None  # the number a document asks for: supplied, the next one, or none to register
+REFRESHED = "docgen.refreshed"  # in a request's WSGI environ once Services.refresh() has read
 PREVIEW_PREFIX = "预览-"
 PREVIEW_SERIAL = "×"
 
 
 @dataclass
 class Services:
-    """What one app instance works with: the kinds, the database and the file storage."""
+    """What one app instance works with: the kinds, the database, the file storage, the profile and the active
+    templates (as this process last saw them: see refresh())."""
 
     catalog: Catalog
     sessions: sessionmaker[Session]
     storage: Storage
     profiles: profile.Profiles
+    active: dict[str, templates.Active] = field(default_factory=dict)
+    activations: int | None = None
+
+    def refresh(self) -> Profile:
+        """Pick up what an administrator changed since this process last looked (the stored profile, the active
+        templates) with one statement; in an HTTP request only its first call reads. The profile in use."""
+        if has_request_context():  # the request's own mark: requests may share an app context (and its g)
+            if request.environ.get(REFRESHED):
+                return PROFILE.current
+            request.environ[REFRESHED] = True
+        with self.sessions.kw["bind"].connect() as connection:
+            sha256, activations = connection.execute(select(profile.STORED_SHA256, templates.ACTIVATIONS)).one()
+            if activations != self.activations:
+                self.active, self.activations = templates.active(connection), activations
+        return self.profiles.use(sha256)
 
     def produce(self, kind: Kind, payload: Any, created_by: str, idempotency_key: str | None = None) -> Produced:
         """Validate, number, render, store and record one document, in that order; a retried request (same
@@ -84,27 +96,26 @@ class Services:
 
         A document whose number is known beforehand (supplied, or none) is rendered before the write
         transaction, so that only numbering and recording hold the lock."""
-        self.profiles.refresh()
+        self.refresh()
         checked = kind.check(payload)
         if checked.errors:
             raise Invalid(checked.errors)
         template = self.template(kind)
-        new = new_document(kind, template, payload, checked, created_by, idempotency_key)
-        source = number_source(kind, checked.data)
-        early = render_early(kind, template, checked, source)
+        wanted = wanted_number(kind, checked.data)
+        record = new_record(kind, template, payload, checked, created_by, idempotency_key, wanted)
+        early = rendered(kind, template, record) if not isinstance(wanted, NextNumber) else None
         with records.removed_unless_committed(self.storage) as stored, db.writing(self.sessions) as session:
             for attempt in records.attempts(session):
                 with attempt:
-                    earlier = records.earlier(session, new)
+                    earlier = records.earlier(session, record)
                     if earlier is None:
-                        number = claim(session, source)
-                        rendered = early or render(kind, template, checked, number)
-                        record = records.new_record(new, rendered, number)
-                        stored += records.store_files(self.storage, [(record, rendered.content)])
+                        numbered(record, claim(session, wanted))
+                        content = early.content if isinstance(early, Produced) else render(kind, template, record)
+                        stored += records.store_files(self.storage, [(record, content)])
                         records.insert(session, [record])
         if earlier is not None:
             return Produced(earlier, packs.read(self.storage, earlier), replayed=True)
-        return Produced(record, rendered.content, replayed=False)
+        return Produced(record, content)
 
     def produce_many(
         self, kind: Kind, requests: list[Request], created_by: str, also: AlsoRecord | None = None
@@ -122,16 +133,17 @@ class Services:
         Stored files that no committed record uses (replays, taken numbers, a failed
         transaction) are removed.
         """
-        self.profiles.refresh()
-        checked = [request.checked or kind.check(request.payload) for request in requests]
+        self.refresh()
+        checked = [asked.checked or kind.check(asked.payload) for asked in requests]
         template = self.template(kind)
-        valid = [
-            Valid(new_document(kind, template, request.payload, result, created_by, request.idempotency_key), result,
-                  Reserved(request.reserved) if request.reserved else number_source(kind, result.data))
-            for request, result in zip(requests, checked) if not result.errors
-        ]
-        early = {position: render_record(kind, template, item, item.number.ahead if item.number else None)
-                 for position, item in enumerate(valid) if item.number is None or item.number.ahead is not None}
+        valid: list[tuple[records.Record, Wanted]] = []
+        for asked, result in zip(requests, checked):
+            if not result.errors:  # a number reserved when the sheet was read is registered already: none wanted
+                wanted = None if asked.reserved else wanted_number(kind, result.data)
+                valid.append((new_record(kind, template, asked.payload, result, created_by,
+                                         asked.idempotency_key, asked.reserved or wanted), wanted))
+        early = {position: rendered(kind, template, record)
+                 for position, (record, wanted) in enumerate(valid) if not isinstance(wanted, NextNumber)}
         stored = records.store_files(self.storage, files_of(early.values()))
         used: set[str] = set()
         committed = False
@@ -152,28 +164,32 @@ class Services:
                 self.storage.delete(key)
         return answers
 
-    def _number_render_record(self, session: Session, kind: Kind, template: Template, valid: list[Valid],
+    def _number_render_record(self, session: Session, kind: Kind, template: Template,
+                              valid: list[tuple[records.Record, Wanted]],
                               early: dict[int, Produced | EngineError]) -> list[Produced | Exception]:
         """In the write transaction: replay or number each valid request in turn, render those not rendered
         early, store their files as one pack and insert the numbers and the new records."""
-        found = records.known(session, [item.new for item in valid])
+        found = records.known(session, [record for record, _ in valid])
         allocation = Allocation(session)
         outcomes: list[Produced | Exception] = []
-        for position, item in enumerate(valid):
+        for position, (record, wanted) in enumerate(valid):
             try:
-                earlier = records.replayed(found, item.new)
-                number = allocation.take(item.number) if earlier is None and item.number is not None else None
+                earlier = records.replayed(found, record)
+                claimed = allocation.take(wanted) if earlier is None and wanted is not None else None
             except (IdempotencyConflict, NumberTaken) as refused:
                 outcomes.append(refused)
                 continue
             if earlier is not None:
                 outcomes.append(Produced(earlier, None, replayed=True))
                 continue
-            outcome = early[position] if position in early else render_record(kind, template, item, number)
-            if isinstance(outcome, EngineError) and number is not None:
-                allocation.give_back(number)
-            if isinstance(outcome, Produced) and item.new.idempotency_key:
-                found[(item.new.created_by, item.new.idempotency_key)] = outcome.record
+            if position in early:
+                outcome = early[position]
+            else:
+                outcome = rendered(kind, template, numbered(record, claimed))
+            if isinstance(outcome, EngineError) and claimed is not None:
+                allocation.give_back(claimed)
+            if isinstance(outcome, Produced) and record.idempotency_key:
+                found[(record.created_by, record.idempotency_key)] = record
             outcomes.append(outcome)
         fresh = [outcome for outcome in outcomes if isinstance(outcome, Produced) and not outcome.replayed]
         records.store_files(self.storage, files_of(done for done in fresh if done.record.file_key is None))
@@ -182,70 +198,75 @@ class Services:
         return outcomes
 
     def template(self, kind: Kind) -> Template:
-        """The kind's active template: one indexed query, then the compiled template cached by content hash
-        (its file is read from the storage only the first time a process sees it)."""
-        with self.sessions() as session:
-            active = templates.active(session, kind.id)
+        """The kind's active template as refresh() last saw it, compiled once per content hash (its file is read
+        from the storage only the first time a process sees it)."""
+        active = self.active.get(kind.id, templates.SHIPPED)
         if active.sha256 is None:
             return kind.template
         return compiled(active.sha256, lambda: self.storage.get(active.file_key))
 
-    def preview(self, kind: Kind, payload: Any) -> records.Rendered:
-        """Validate and render with the active template, without numbering or recording (raise Invalid):
-        the file, its name (预览-…) and the warnings. A number left out is printed with × for its serial."""
-        self.profiles.refresh()
+    def preview(self, kind: Kind, payload: Any) -> Produced:
+        """Validate and render with the active template, without numbering or recording (raise Invalid): the
+        file, and a record that is not kept, named 预览-… with the warnings. A number left out is printed
+        with × for its serial."""
+        self.refresh()
         checked = kind.check(payload)
         if checked.errors:
             raise Invalid(checked.errors)
-        number = None
-        numbering = kind.numbering
-        if numbering is not None and not checked.data.get(numbering.field):
-            series, year = numbering.series(checked.data), numbering.year(checked.data)
-            number = Number(series, year, 0, numbering.format(series, year, PREVIEW_SERIAL))
-        rendered = render(kind, self.template(kind), checked, number)
-        return records.Rendered(rendered.content, PREVIEW_PREFIX + rendered.filename, rendered.warnings)
+        template = self.template(kind)
+        wanted = wanted_number(kind, checked.data)
+        if isinstance(wanted, NextNumber):
+            wanted = Number(wanted.series, wanted.year, 0, wanted.format(PREVIEW_SERIAL))
+        record = new_record(kind, template, payload, checked, "", None, wanted)
+        content = render(kind, template, record)
+        record.filename = PREVIEW_PREFIX + record.filename
+        return Produced(record, content)
 
 
-def new_document(kind: Kind, template: Template, payload: Any, checked: Checked, created_by: str,
-                 idempotency_key: str | None) -> records.NewDocument:
-    """The record-to-be of a valid payload, naming the exact template (its content hash) that fills it."""
-    return records.NewDocument(
+def new_record(kind: Kind, template: Template, payload: Any, checked: Checked, created_by: str,
+               idempotency_key: str | None, wanted: Wanted) -> records.Record:
+    """The record-to-be of a valid payload, naming the exact template (its content hash) that fills it, with its
+    number if it is known already (supplied, or reserved for a batch row)."""
+    record = records.new_record(
         kind=kind.id,
         template_version=template.sha256,
         data=checked.data,
+        warnings=list(checked.warnings),
         format="docx",
         created_by=created_by,
         idempotency_key=idempotency_key,
         request_hash=request_hash(kind.id, payload) if idempotency_key else None,
     )
+    return numbered(record, wanted if isinstance(wanted, Number) else None)
 
 
-def render(kind: Kind, template: Template, checked: Checked, number: Number | None) -> records.Rendered:
-    """Fill the template with the checked data; the number, when there is one, goes into the kind's number field."""
-    data = {**checked.data, kind.numbering.field: number.text} if number else checked.data
-    content, filename = kind.render(data, template)
-    return records.Rendered(content, filename, checked.warnings)
+def numbered(record: records.Record, claimed: Number | None) -> records.Record:
+    """Note a document's number in its record (nothing for None)."""
+    if claimed is not None:
+        record.number, record.series, record.year, record.serial = (
+            claimed.text, claimed.series, claimed.year, claimed.serial)
+    return record
 
 
-def render_early(kind: Kind, template: Template, checked: Checked, source: NumberSource | None) -> records.Rendered | None:
-    """The document rendered before the write transaction when its number is known (supplied, or none); None
-    when it is not, or when the template fails (then rendering again in the transaction raises the error,
-    unless an earlier document under the same idempotency key answers first)."""
-    if source is not None and source.ahead is None:
-        return None
+def render(kind: Kind, template: Template, record: records.Record) -> bytes:
+    """Fill the template with the record's data, its number (if any) in the kind's number field; note the
+    file's name, hash and size in the record, and that it is not stored yet (a retried transaction renders
+    again)."""
+    data = {**record.data, kind.numbering.field: record.number} if record.number else record.data
+    content, record.filename = kind.render(data, template)
+    record.sha256, record.size = hashlib.sha256(content).hexdigest(), len(content)
+    record.file_key = record.file_entry = None
+    return content
+
+
+def rendered(kind: Kind, template: Template, record: records.Record) -> Produced | EngineError:
+    """The document rendered into its record (not yet stored), or the template's error (kept as a batch row's
+    outcome; a single document renders again in its transaction, raising it unless an earlier document under
+    the same idempotency key answers first)."""
     try:
-        return render(kind, template, checked, source and source.ahead)
-    except EngineError:
-        return None
-
-
-def render_record(kind: Kind, template: Template, item: Valid, number: Number | None) -> Produced | EngineError:
-    """A batch request rendered with its number into a new record (not yet stored), or the template's error."""
-    try:
-        rendered = render(kind, template, item.checked, number)
+        return Produced(record, render(kind, template, record))
     except EngineError as error:
         return error
-    return Produced(records.new_record(item.new, rendered, number), rendered.content, replayed=False)
 
 
 def files_of(outcomes: Iterable[Produced | Exception]) -> list[tuple[records.Record, bytes]]:
@@ -253,7 +274,7 @@ def files_of(outcomes: Iterable[Produced | Exception]) -> list[tuple[records.Rec
     return [(done.record, done.content) for done in outcomes if isinstance(done, Produced)]
 
 
-def number_source(kind: Kind, data: dict) -> NumberSource | None:
+def wanted_number(kind: Kind, data: dict) -> Wanted:
     """The supplied number to register, or a request for the next one; None for unnumbered kinds."""
     numbering = kind.numbering
     if numbering is None:
@@ -301,8 +322,9 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def use_stored_profile() -> None:
-        """Validate, publish and fill with the profile stored last (a change applies without restart)."""
-        found.profiles.refresh()
+        """Validate, publish and fill with the profile stored last, and the templates activated last (a change
+        applies without restart)."""
+        found.refresh()
 
 
 def services() -> Services:

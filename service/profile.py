@@ -1,5 +1,5 @@
 """The organisation profile as an administrator stores it: TOML text in the store, checked before it is
-kept, and picked up by every process at its next request or job (one indexed query), without restart.
+kept, and picked up by every process at its next request or job (Services.refresh() reads its hash), without restart.
 Until one is stored, an app uses the file its PROFILE setting names (DOCGEN_PROFILE; else the packaged one)."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from .store.models import Setting, utcnow
 KEY = "profile"
 _lock = threading.Lock()
 _in_use: str | None = None  # what the process's PROFILE holds: a stored profile's content hash, or a file's text
+STORED_SHA256 = select(Setting.sha256).where(Setting.key == KEY).scalar_subquery()  # None until one is stored
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,10 @@ class Profiles:
         self.text = default_text(path)
         self.shipped = parse_profile(self.text, str(path or "schemas/profile.toml"))
 
-    def refresh(self) -> Profile:
-        """Use the stored profile (else the file's) if it changed since this process last looked; the profile in use."""
+    def use(self, sha256: str | None) -> Profile:
+        """Use the stored profile with this content hash (None: the file's) unless this process uses it already;
+        the profile in use. Services.refresh() reads the hash with what else an administrator may change."""
         global _in_use  # noqa: PLW0603 (the process's profile in use, shared by its apps and threads)
-        with self.sessions() as session:
-            sha256 = session.scalar(select(Setting.sha256).where(Setting.key == KEY))
         wanted = sha256 or self.text
         if wanted != _in_use:
             with _lock:
@@ -70,5 +70,5 @@ class Profiles:
             row.value, row.sha256 = text, hashlib.sha256(text.encode()).hexdigest()
             row.updated_by, row.updated_at = updated_by, utcnow()
             session.add(row)
-        self.refresh()
+        self.use(row.sha256)
         return profile

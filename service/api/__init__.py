@@ -47,7 +47,7 @@ class Api(flask_smorest.Api):
         were, so its choices and defaults (branches, honours) are the stored profile's."""
         if request.endpoint != "api-docs.openapi_json":
             return
-        current = services().profiles.refresh()
+        current = services().refresh()
         if current is self.described:
             return
         with self._lock:

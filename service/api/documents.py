@@ -246,17 +246,18 @@ def _preview_wanted() -> bool:
 def _preview(kind: Kind, payload: object, wanted: str) -> Response:
     """The document as it would be made, neither numbered nor recorded: 200 with X-Docgen-Preview."""
     try:
-        rendered = services().preview(kind, payload)
+        preview = services().preview(kind, payload)
     except Invalid as invalid:
         abort(422, message=messages.INVALID, errors=invalid.errors)
+    warnings = preview.record.warnings
     headers = {
         "X-Docgen-Preview": "true",
-        "X-Docgen-Warnings": str(len(rendered.warnings)),
-        "X-Docgen-Warning-Messages": quote(json.dumps(rendered.warnings, ensure_ascii=False)),
+        "X-Docgen-Warnings": str(len(warnings)),
+        "X-Docgen-Warning-Messages": quote(json.dumps(warnings, ensure_ascii=False)),
     }
-    content, filename = rendered.content, rendered.filename
+    content, filename = preview.content, preview.record.filename
     if wanted == "pdf":
-        content = converted(lambda converter: converter.converter().convert(rendered.content), headers)
+        content = converted(lambda converter: converter.converter().convert(preview.content), headers)
         filename = filename.rsplit(".", 1)[0] + ".pdf"
     return download(content, filename, ascii_filename("preview", kind.id, extension=wanted), 200, headers)
 # What a client (or a stateful test) can do next with a document just made: its record and its file.

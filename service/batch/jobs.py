@@ -21,7 +21,7 @@ from more_itertools import chunked
 from .. import messages
 from ..catalog import Checked, Kind
 from ..config import DEFAULTS
-from ..documents import Invalid, Outcome, Produced, Request, Services, number_source
+from ..documents import Invalid, Outcome, Produced, Request, Services, wanted_number
 from ..engine import EngineError
 from ..store import batches as store
 from ..store.db import writing
@@ -186,8 +186,8 @@ def _reserve_numbers(session, kind: Kind, entries: list[dict]) -> None:
     """
     if kind.numbering is None:
         return
-    ready = [(entry, number_source(kind, entry["data"])) for entry in entries if not entry["errors"]]
-    for (entry, _), number in zip(ready, register_numbers(session, [source for _, source in ready])):
+    ready = [(entry, wanted_number(kind, entry["data"])) for entry in entries if not entry["errors"]]
+    for (entry, _), number in zip(ready, register_numbers(session, [wanted for _, wanted in ready])):
         if isinstance(number, NumberTaken):
             entry["errors"] = [_taken(kind, number)]
         else:
@@ -320,7 +320,7 @@ STEPS: dict[str, Callable[..., None]] = {"prepare": prepare, "chunk": run_chunk,
 def perform(batching: Batching, work: Work, enqueue: Enqueue) -> None:
     """Run one unit of work, handing each unit that can follow it to `enqueue` as soon as it can start."""
     arguments = (work.batch_id,) if work.seq is None else (work.batch_id, work.seq)
-    batching.services.profiles.refresh()  # rows are checked against the profile in use
+    batching.services.refresh()  # rows are checked against the profile in use
     STEPS[work.step](batching, *arguments, enqueue)
 
 

@@ -5,14 +5,14 @@ serial), so no two documents and no void can share a number on any backend. Allo
 locks the counter row, then takes the first serial from the counter on that is not yet
 registered: numbers registered ahead of the counter (supplied by hand or voided in
 advance) are skipped, never handed out twice. The hot path uses Core statements on the
-session's connection: a document request runs four of them.
+session's connection: a document request usually runs two of them (see claim()).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Executable, func, insert, select, update
 from sqlalchemy.engine import Result
@@ -35,15 +35,6 @@ class Number:
     serial: int
     text: str
 
-    @property
-    def ahead(self) -> Number:
-        """A supplied number is known before allocation (which only checks it is free)."""
-        return self
-
-    def reserve(self, allocation: Allocation) -> Number:
-        """Hold this supplied number in `allocation`; raise NumberTaken if it is issued or voided."""
-        return allocation.supplied(self)
-
 
 @dataclass(frozen=True)
 class NextNumber:
@@ -53,42 +44,9 @@ class NextNumber:
     year: int
     format: Callable[[int], str]
 
-    @property
-    def ahead(self) -> None:
-        """The next serial is known only once allocated."""
-        return None
-
-    def reserve(self, allocation: Allocation) -> Number:
-        """Hold the next free serial in `allocation`."""
-        serial = allocation.next_serial(self.series, self.year)
+    def numbered(self, serial: int) -> Number:
+        """The number this request gets with `serial`."""
         return Number(self.series, self.year, serial, self.format(serial))
-
-
-@dataclass(frozen=True)
-class Reserved:
-    """A number registered earlier for this very document (a batch row numbered when its sheet was read)."""
-
-    number: Number
-
-    @property
-    def ahead(self) -> Number:
-        """The reserved number."""
-        return self.number
-
-    def reserve(self, allocation: Allocation) -> Number:
-        """The number itself: it is registered already, so nothing is held."""
-        return self.number
-
-
-class NumberSource(Protocol):
-    """Where a document's number comes from: a supplied Number, a NextNumber request or a Reserved one."""
-
-    @property
-    def ahead(self) -> Number | None:
-        """The number if it is known before allocation (so the document can be rendered early)."""
-
-    def reserve(self, allocation: Allocation) -> Number:
-        """The number, held in `allocation` (to be registered with the others) unless registered already."""
 
 
 @dataclass
@@ -116,9 +74,12 @@ class Allocation:
         self._runs: dict[tuple[str, int], _Run] = {}
         self._held: set[tuple[str, int, int]] = set()
 
-    def take(self, source: NumberSource) -> Number:
-        """The number `source` asks for, held until register() (or given back); a Reserved one is registered already."""
-        return source.reserve(self)
+    def take(self, wanted: Number | NextNumber) -> Number:
+        """The supplied number (NumberTaken if it is issued, voided or held), or the next free one; held until
+        register() (or given back)."""
+        if isinstance(wanted, Number):
+            return self.supplied(wanted)
+        return wanted.numbered(self.next_serial(wanted.series, wanted.year))
 
     def give_back(self, number: Number) -> None:
         """Release a held number so the next request may have it."""
@@ -144,11 +105,9 @@ class Allocation:
         key = (number.series, number.year, number.serial)
         if key in self._held:
             raise NumberTaken(*key, voided=False)
-        query = select(NUMBERS.c.voided_at).where(
-            NUMBERS.c.series == number.series, NUMBERS.c.year == number.year, NUMBERS.c.serial == number.serial)
-        registered = _execute(self.session, query).first()
-        if registered is not None:
-            raise NumberTaken(*key, voided=registered.voided_at is not None)
+        voided = _voided(self.session, *key)
+        if voided is not None:
+            raise NumberTaken(*key, voided=voided)
         self._held.add(key)
         return number
 
@@ -187,23 +146,36 @@ def _counter(series: str, year: int) -> tuple:
     return COUNTERS.c.series == series, COUNTERS.c.year == year
 
 
-def claim(session: Session, source: NumberSource | None) -> Number | None:
-    """Register the number `source` asks for (None for an unnumbered document); NumberTaken for a supplied one in use."""
-    if source is None:
+def claim(session: Session, wanted: Number | NextNumber | None) -> Number | None:
+    """Register one document's number (None for an unnumbered document); NumberTaken for a supplied one in use.
+
+    Usually two statements: move the counter on (creating and locking it) and register the serial it
+    stood on, or the supplied number. Only when that serial was registered ahead of the counter
+    (supplied by hand or voided in advance) does an Allocation look for the next free one.
+    """
+    if wanted is None:
         return None
+    require_write(session)
+    series, year = wanted.series, wanted.year
+    serial = wanted.serial if isinstance(wanted, Number) else _advanced_counter(session, series, year) - 1
+    registered = {"series": series, "year": year, "serial": serial, "registered_at": utcnow()}
+    if insert_ignore(session, RegisteredNumber, registered):
+        return wanted if isinstance(wanted, Number) else wanted.numbered(serial)
+    if isinstance(wanted, Number):  # waited, on PostgreSQL, for a concurrent transaction registering it to end
+        raise NumberTaken(series, year, serial, voided=_voided(session, series, year, serial))
     allocation = Allocation(session)
-    number = allocation.take(source)
+    number = allocation.take(wanted)
     allocation.register()
     return number
 
 
-def register_numbers(session: Session, sources: list[NumberSource]) -> list[Number | NumberTaken]:
-    """Register a number for each source, in order: the number, or NumberTaken for a supplied one in use."""
+def register_numbers(session: Session, wanted: list[Number | NextNumber]) -> list[Number | NumberTaken]:
+    """Register a number for each request, in order: the number, or NumberTaken for a supplied one in use."""
     allocation = Allocation(session)
     numbers: list[Number | NumberTaken] = []
-    for source in sources:
+    for request in wanted:
         try:
-            numbers.append(allocation.take(source))
+            numbers.append(allocation.take(request))
         except NumberTaken as taken:
             numbers.append(taken)
     allocation.register()
@@ -263,6 +235,22 @@ def _locked_counter(session: Session, series: str, year: int) -> int:
     statement = statement.on_conflict_do_update(
         index_elements=[COUNTERS.c.series, COUNTERS.c.year], set_={"next_serial": COUNTERS.c.next_serial})
     return _execute(session, statement.returning(COUNTERS.c.next_serial)).scalar_one()
+
+
+def _advanced_counter(session: Session, series: str, year: int) -> int:
+    """Move (series, year)'s counter on by one, created race-free if missing and locked until commit; its new value."""
+    statement = INSERTS[session.get_bind().dialect.name](COUNTERS).values(series=series, year=year, next_serial=2)
+    statement = statement.on_conflict_do_update(
+        index_elements=[COUNTERS.c.series, COUNTERS.c.year], set_={"next_serial": COUNTERS.c.next_serial + 1})
+    return _execute(session, statement.returning(COUNTERS.c.next_serial)).scalar_one()
+
+
+def _voided(session: Session, series: str, year: int, serial: int) -> bool | None:
+    """Whether a registered serial is voided; None if it is not registered."""
+    query = select(NUMBERS.c.voided_at).where(
+        NUMBERS.c.series == series, NUMBERS.c.year == year, NUMBERS.c.serial == serial)
+    registered = _execute(session, query).first()
+    return None if registered is None else registered.voided_at is not None
 
 
 def _highest_serial(session: Session, series: str, year: int) -> int:

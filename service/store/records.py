@@ -6,10 +6,9 @@ Only persistence: making a document (validate, number, render) is service/docume
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +21,6 @@ from service.store import packs
 from service.store.db import require_write
 from service.store.errors import IdempotencyConflict
 from service.store.models import Document, new_id, utcnow
-from service.store.numbering import Number
 
 if TYPE_CHECKING:
     from service.store.files import Storage
@@ -30,35 +28,13 @@ if TYPE_CHECKING:
 MAX_PAGE = 200
 CONFLICT_RETRIES = 3
 DOCUMENTS = Document.__table__
-NUMBER_COLUMNS = ("number", "series", "year", "serial")
-
-
-@dataclass(frozen=True)
-class NewDocument:
-    """What is known before rendering: the validated request and who makes it."""
-
-    kind: str
-    template_version: str
-    data: dict[str, Any]
-    format: str
-    created_by: str
-    idempotency_key: str | None = None
-    request_hash: str | None = None
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """What rendering produced: the file, its download name and non-fatal warnings."""
-
-    content: bytes
-    filename: str
-    warnings: list[dict[str, str]] = field(default_factory=list)
+EMPTY = dict.fromkeys(column.key for column in DOCUMENTS.columns)
 
 
 class Record(SimpleNamespace):
-    """A document made now: its column values, read as the attributes of the Document it becomes
-    once inserted. Built without the ORM: a batch makes thousands, and an ORM object costs about
-    as much as the package it records."""
+    """A document being made: its column values, read as the attributes of the Document it becomes
+    once inserted, filled in as it is numbered, rendered and stored. Built without the ORM: a batch
+    makes thousands, and an ORM object costs about as much as the package it records."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +80,7 @@ def attempts(session: Session) -> Iterator[Attempt]:
             return
 
 
-def known(session: Session, news: Iterable[NewDocument]) -> dict[tuple[str, str], Document]:
+def known(session: Session, news: Iterable[Record]) -> dict[tuple[str, str], Document]:
     """Documents already recorded under the idempotency keys of `news`, by (creator, key)."""
     keys: dict[str, set[str]] = {}
     for new in news:
@@ -117,7 +93,7 @@ def known(session: Session, news: Iterable[NewDocument]) -> dict[tuple[str, str]
     return found
 
 
-def replayed(found: dict[tuple[str, str], Document | Record], new: NewDocument) -> Document | Record | None:
+def replayed(found: dict[tuple[str, str], Document | Record], new: Record) -> Document | Record | None:
     """The earlier document under `new`'s idempotency key in `found` (see known()), or None; IdempotencyConflict
     if it was made for another request."""
     document = found.get((new.created_by, new.idempotency_key)) if new.idempotency_key else None
@@ -126,25 +102,14 @@ def replayed(found: dict[tuple[str, str], Document | Record], new: NewDocument) 
     return document
 
 
-def earlier(session: Session, new: NewDocument) -> Document | None:
+def earlier(session: Session, new: Record) -> Document | None:
     """The document recorded before under `new`'s idempotency key, or None; IdempotencyConflict if another request."""
     return replayed(known(session, [new]), new) if new.idempotency_key else None
 
 
-def new_record(new: NewDocument, rendered: Rendered, number: Number | None) -> Record:
-    """The record of a newly rendered document (not yet stored nor inserted)."""
-    return Record(
-        id=new_id(),
-        **{column.name: getattr(new, column.name) for column in fields(new)},
-        sha256=hashlib.sha256(rendered.content).hexdigest(),
-        size=len(rendered.content),
-        file_key=None,
-        file_entry=None,
-        filename=rendered.filename,
-        warnings=list(rendered.warnings),
-        created_at=utcnow(),
-        **_number_columns(number),
-    )
+def new_record(**columns: Any) -> Record:
+    """A record to be: the given columns, a new id and the time; the others (file, number) empty until filled in."""
+    return Record(**(EMPTY | {"id": new_id(), "created_at": utcnow()} | columns))
 
 
 def store_files(storage: Storage, made: Sequence[tuple[Record, bytes]]) -> list[str]:
@@ -186,13 +151,6 @@ def removed_unless_committed(storage: Storage) -> Iterator[list[str]]:
 def _columns(document: Document | Record) -> dict[str, Any]:
     """A record's column values, for a bulk insert."""
     return {column.key: getattr(document, column.key) for column in DOCUMENTS.columns}
-
-
-def _number_columns(number: Number | None) -> dict[str, Any]:
-    """The number columns of a record; all None for an unnumbered document."""
-    if number is None:
-        return dict.fromkeys(NUMBER_COLUMNS)
-    return {"number": number.text, "series": number.series, "year": number.year, "serial": number.serial}
 
 
 def get_document(session: Session, document_id: str) -> Document | None:

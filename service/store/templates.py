@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from .db import require_write
@@ -34,6 +34,8 @@ class Active:
 
 
 SHIPPED = Active(None, None)
+# Activations are only ever added: their count changes with every one, in any process (see Services.refresh()).
+ACTIVATIONS = select(func.count()).select_from(TemplateActivation).scalar_subquery()
 
 
 def file_key(kind: str, sha256: str) -> str:
@@ -79,17 +81,14 @@ def _activations(kind: str):
     return select(TemplateActivation).where(TemplateActivation.kind == kind).order_by(TemplateActivation.id.desc())
 
 
-def active(session: Session, kind: str) -> Active:
-    """The kind's active template, in one indexed query (run for every request)."""
-    row = session.execute(
-        select(TemplateVersion.sha256, TemplateVersion.file_key)
-        .select_from(TemplateActivation)
-        .outerjoin(TemplateVersion, TemplateVersion.id == TemplateActivation.version_id)
-        .where(TemplateActivation.kind == kind)
-        .order_by(TemplateActivation.id.desc())
-        .limit(1)
-    ).first()
-    return SHIPPED if row is None or row.sha256 is None else Active(row.sha256, row.file_key)
+def active(connection: Connection) -> dict[str, Active]:
+    """The kinds' active uploaded templates, by kind, in one query (a kind not in it uses the shipped template)."""
+    latest = select(func.max(TemplateActivation.id)).group_by(TemplateActivation.kind)
+    rows = connection.execute(
+        select(TemplateActivation.kind, TemplateVersion.sha256, TemplateVersion.file_key)
+        .join(TemplateVersion, TemplateVersion.id == TemplateActivation.version_id)
+        .where(TemplateActivation.id.in_(latest)))
+    return {row.kind: Active(row.sha256, row.file_key) for row in rows}
 
 
 def active_version(session: Session, kind: str) -> TemplateVersion | None:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import NamedTuple
 
 import pytest
 from sqlalchemy.orm import Session
 
+from service.documents import numbered
 from service.store import records
 from service.store.db import writing
 from service.store.files import LocalStorage, Storage
 from service.store.models import Document
-from service.store.numbering import Number, NumberSource, claim
-from service.store.records import NewDocument, Rendered
+from service.store.numbering import NextNumber, Number, claim
 
 
 class Saved(NamedTuple):
@@ -23,18 +24,16 @@ class Saved(NamedTuple):
     replayed: bool
 
 
-def create_document(session: Session, storage: Storage, new: NewDocument,
-                    render: Callable[[Number | None], Rendered], number: NumberSource | None = None) -> Saved:
+def create_document(session: Session, storage: Storage, record: records.Record,
+                    render: Callable[[records.Record], bytes], wanted: Number | NextNumber | None = None) -> Saved:
     """The store's steps for one document, as service.documents.produce takes them: an earlier record under
     the same idempotency key, else claim the number, render, store the file and insert the record."""
     for attempt in records.attempts(session):
         with attempt:
-            earlier = records.earlier(session, new)
+            earlier = records.earlier(session, record)
             if earlier is None:
-                claimed = claim(session, number)
-                rendered = render(claimed)
-                record = records.new_record(new, rendered, claimed)
-                records.store_files(storage, [(record, rendered.content)])
+                content = render(numbered(record, claim(session, wanted)))
+                records.store_files(storage, [(record, content)])
                 records.insert(session, [record])
     return Saved(earlier, True) if earlier is not None else Saved(record, False)
 
@@ -42,10 +41,13 @@ def create_document(session: Session, storage: Storage, new: NewDocument,
 MakeDocument = Callable[..., Saved]
 
 
-def render(number: Number | None) -> Rendered:
-    """A stand-in renderer whose bytes and name depend on the number, like the real one."""
-    text = number.text if number else "无文号"
-    return Rendered(f"<w:document>{text}</w:document>".encode(), f"{text}关于印发制度的通知.docx")
+def render(record: records.Record) -> bytes:
+    """A stand-in renderer whose bytes and name depend on the number, noting them in the record like the real one."""
+    text = record.number or "无文号"
+    content = f"<w:document>{text}</w:document>".encode()
+    record.filename = f"{text}关于印发制度的通知.docx"
+    record.sha256, record.size = hashlib.sha256(content).hexdigest(), len(content)
+    return content
 
 
 @pytest.fixture
@@ -56,13 +58,13 @@ def files(tmp_path) -> LocalStorage:
 
 @pytest.fixture
 def make_document(sessions, files) -> MakeDocument:
-    """Record a document in its own write transaction; keyword arguments override NewDocument fields."""
+    """Record a document in its own write transaction; keyword arguments override the record's columns."""
 
-    def make(number: NumberSource | None = None, renderer=render, **fields) -> Saved:
+    def make(wanted: Number | NextNumber | None = None, renderer=render, **columns) -> Saved:
         """Create one document with sensible defaults."""
-        defaults = dict(kind="policy", template_version="ab" * 32, data={"title": "员工行为准则"},
+        defaults = dict(kind="policy", template_version="ab" * 32, data={"title": "员工行为准则"}, warnings=[],
                         format="docx", created_by="key:hr-system")
         with writing(sessions) as session:
-            return create_document(session, files, NewDocument(**(defaults | fields)), renderer, number)
+            return create_document(session, files, records.new_record(**(defaults | columns)), renderer, wanted)
 
     return make

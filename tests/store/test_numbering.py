@@ -87,9 +87,10 @@ def test_supplied_number_is_registered_and_then_taken(make_document):
 
 
 def test_allocation_skips_supplied_numbers(sessions, make_document):
-    """A number supplied ahead of the counter is never allocated again."""
-    make_document(Number(SERIES, 2026, 2, gongwen(2)))
-    assert [make_document(NEXT).document.serial for _ in range(3)] == [1, 3, 4]
+    """Numbers supplied ahead of the counter, one or several in a row, are never allocated again."""
+    for serial in (2, 4, 5):
+        make_document(Number(SERIES, 2026, serial, gongwen(serial)))
+    assert [make_document(NEXT).document.serial for _ in range(4)] == [1, 3, 6, 7]
 
 
 def test_voided_number_is_never_reused(sessions, make_document):

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from service.store.db import writing
-from service.store.records import Rendered, get_document, list_documents
+from service.store.records import get_document, list_documents
 from service.store.errors import IdempotencyConflict
 from service.store.models import Document, RegisteredNumber
 from service.store.numbering import NextNumber
@@ -41,11 +41,7 @@ def test_unnumbered_document_and_warnings(sessions, make_document):
     """A document without numbering keeps empty number columns and its warnings."""
     warning = {"path": "attendees", "message": "出席人数未过半数"}
 
-    def with_warning(number):
-        """Render and report one warning."""
-        return Rendered(b"x", "纪要.docx", [warning])
-
-    document = make_document(renderer=with_warning, kind="meeting-minutes").document
+    document = make_document(kind="meeting-minutes", warnings=[warning]).document
     with sessions() as session:
         stored = get_document(session, document.id)
     assert stored.number is None and stored.serial is None
@@ -55,7 +51,7 @@ def test_unnumbered_document_and_warnings(sessions, make_document):
 def test_render_failure_records_nothing_and_uses_no_serial(sessions, files, make_document):
     """If rendering raises, no record, no file and no serial are used up."""
 
-    def broken(number):
+    def broken(record):
         """Fail like a template error would."""
         raise RuntimeError("template error")
 
@@ -71,7 +67,7 @@ def test_same_key_same_body_replays_without_rendering(make_document):
     """A retried request returns the first record and does not render or number again."""
     first = make_document(NEXT, idempotency_key="req-1", request_hash="h1").document
 
-    def must_not_render(number):
+    def must_not_render(record):
         """Fail the test if called."""
         raise AssertionError("replay rendered again")
 

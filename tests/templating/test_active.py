@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
 from service import create_app
 from service.store import templates
@@ -61,3 +62,28 @@ def test_another_process_reads_the_version_from_the_shared_store(app, tmp_path):
     assert "某某党委文件" not in produce(other)[0]
     switch(app, VARIANT)
     assert "某某党委文件" in produce(other)[0]
+
+
+def test_a_request_reads_the_profile_and_the_templates_once_and_the_next_sees_an_activation(app):
+    """One read of what an administrator changes per HTTP request, however many steps want it; an activation
+    made meanwhile (here by another process's store) is used by the next request."""
+    reads: list[str] = []
+    event.listen(app.extensions["docgen"].sessions.kw["bind"], "before_cursor_execute",
+                 lambda *call: reads.append(call[2]) if "template_activations" in call[2] else None)
+    client = app.test_client()
+
+    def post() -> str:
+        """Make a policy over HTTP; its text."""
+        response = client.post("/api/v1/documents/policy", json=EXAMPLE)
+        assert response.status_code == 201, response.get_json()
+        return text_of(response.data)
+
+    assert "某某党委文件" not in post()
+    assert len(reads) == 2  # the check, and the first load of the active templates
+    switch(app, VARIANT)
+    reads.clear()
+    assert "某某党委文件" in post()
+    assert len(reads) == 2  # the check saw the activation, so the active templates were loaded again
+    reads.clear()
+    post()
+    assert len(reads) == 1
