@@ -3,7 +3,8 @@
 Run: python -m benchmarks.batch [--rows 10000] [--sample 500] [--folder DIR]
 Each measured job runs in its own process tree: `docgen batch` (read, validate, number, render in
 as many processes as cores, record, zip) is timed from start to exit; its memory is the peak of
-the summed RSS of all its processes (sampled from /proc every 50 ms), plus this process's. A
+the summed RSS of all its processes (sampled from /proc every 50 ms), plus this process's (and,
+beside it, the peak of their summed PSS, which counts the pages they share once). A
 plain docxtpl loop over the same rows (read with openpyxl, render, save each file, zip them) is
 timed on a sample of rows and extrapolated (the sheet's opening counted once). Targets on a
 2-core machine: <= 15 s, <= 250 MB, >= 20x; the zip bomb (a 1 MB .xlsx whose sharedStrings.xml
@@ -28,28 +29,32 @@ BOMB_BYTES = 1024 * 1024 * 1024
 SAMPLE_SECONDS = 0.05
 
 
-def child(args: list[str], env: dict | None = None) -> tuple[float, float, str]:
-    """Run a process to its end: seconds taken, peak RSS in MB, its output.
+def child(args: list[str], env: dict | None = None) -> tuple[float, float, float, str]:
+    """Run a process to its end: seconds taken, peak RSS and peak PSS in MB, its output.
 
-    The peak is the largest sum of the RSS of the process and its descendants seen while it ran
-    (or the process's own maximum RSS if that is larger: a short peak may fall between samples).
+    The peak RSS is the largest sum of the RSS of the process and its descendants seen while it ran
+    (or the process's own maximum RSS if that is larger: a short peak may fall between samples); a
+    page a forked process shares with its parent counts in both. The peak PSS is the largest sum of
+    their proportional set sizes, which divide a shared page among the processes sharing it.
     """
     start = time.perf_counter()
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
-        peak = 0
+        peak = peak_pss = 0
         while True:
             ended, status, usage = os.wait4(process.pid, os.WNOHANG)
             if ended:
                 break
-            peak = max(peak, sum(map(rss_kib, tree(process.pid))))
+            processes = tree(process.pid)
+            peak = max(peak, sum(kib(pid, "status", "VmRSS:") for pid in processes))
+            peak_pss = max(peak_pss, sum(kib(pid, "smaps_rollup", "Pss:") for pid in processes))
             time.sleep(SAMPLE_SECONDS)
         seconds = time.perf_counter() - start
         log.seek(0)
         output = log.read().decode()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{args[:3]} failed:\n{output}")
-    return seconds, max(peak, usage.ru_maxrss) / 1024, output
+    return seconds, max(peak, usage.ru_maxrss) / 1024, peak_pss / 1024, output
 
 
 def tree(pid: int) -> list[int]:
@@ -65,13 +70,13 @@ def tree(pid: int) -> list[int]:
     return found
 
 
-def rss_kib(pid: int) -> int:
-    """A process's resident set size in KiB (0 once it is gone)."""
+def kib(pid: int, name: str, field: str) -> int:
+    """A figure in KiB of a process from /proc/PID/NAME (VmRSS: of status, Pss: of smaps_rollup); 0 once it is gone."""
     try:
-        status = Path(f"/proc/{pid}/status").read_text()
+        lines = Path(f"/proc/{pid}/{name}").read_text().splitlines()
     except OSError:
         return 0
-    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+    return next((int(line.split()[1]) for line in lines if line.startswith(field)), 0)
 
 
 def make_sheet(path: Path, rows: int) -> None:
@@ -146,18 +151,20 @@ def measure(rows: int, sample: int, folder: Path) -> None:
     sheet, out, bomb = folder / "certificates.xlsx", folder / "certificates.zip", folder / "bomb.xlsx"
     child([*me, "--make-sheet", str(sheet), "--rows", str(rows)])
     env = {"DOCGEN_INSTANCE_PATH": str(folder / "instance"), "DOCGEN_EMBEDDED_WORKER": "false"}
-    seconds, batch_mb, output = child([str(BIN / "docgen"), "batch", "certificate", str(sheet), "-o", str(out)], env)
+    command = [str(BIN / "docgen"), "batch", "certificate", str(sheet), "-o", str(out)]
+    seconds, batch_mb, batch_pss, output = child(command, env)
     made = len(zipfile.ZipFile(out).namelist())
     mine_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    _, _, plain = child([*me, "--docxtpl", str(sheet), "--sample", str(sample), "--folder", str(folder)])
+    _, _, _, plain = child([*me, "--docxtpl", str(sheet), "--sample", str(sample), "--folder", str(folder)])
     opening, per_row = (float(figure) for figure in plain.split())
     baseline = opening + per_row * rows
     child([*me, "--make-bomb", str(bomb)])
-    _, bomb_mb, refusal = child([*me, "--refuse-bomb", str(bomb)])
+    _, bomb_mb, _, refusal = child([*me, "--refuse-bomb", str(bomb)])
     bomb_seconds, bomb_grown = (float(figure) for figure in refusal.split())
     print(output.strip().splitlines()[-1])
     print(f"batch: {rows} rows -> {made} documents in {seconds:.1f} s (target <= 15 s)")
     print(f"peak RSS: {batch_mb + mine_mb:.0f} MB = batch processes {batch_mb:.0f} MB (summed) + this process {mine_mb:.0f} MB (target <= 250 MB)")
+    print(f"peak PSS of the batch processes: {batch_pss:.0f} MB (their shared pages counted once)")
     print(f"docxtpl loop: sheet opened in {opening:.2f} s, then {per_row * 1000:.1f} ms/row on {sample} rows -> "
           f"{baseline:.0f} s for {rows}; ratio {baseline / seconds:.1f}x (target >= 20x)")
     print(f"zip bomb ({bomb.stat().st_size / 1e6:.1f} MB file, {BOMB_BYTES >> 20} MB inflated): refused in "
