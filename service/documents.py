@@ -89,6 +89,15 @@ class Services:
                 self.active, self.activations = templates.active(connection), activations
         return self.profiles.use(sha256)
 
+    def _valid(self, kind: Kind, payload: Any) -> tuple[Checked, Template, Wanted]:
+        """The first steps of one document, with the profile and templates in use: the payload checked (raise
+        Invalid), the kind's active template and the number it wants."""
+        self.refresh()
+        checked = kind.check(payload)
+        if checked.errors:
+            raise Invalid(checked.errors)
+        return checked, self.template(kind), wanted_number(kind, checked.data)
+
     def produce(self, kind: Kind, payload: Any, created_by: str, idempotency_key: str | None = None) -> Produced:
         """Validate, number, render, store and record one document, in that order; a retried request (same
         idempotency key and payload) answers with the earlier document. Raise Invalid, NumberTaken,
@@ -96,12 +105,7 @@ class Services:
 
         A document whose number is known beforehand (supplied, or none) is rendered before the write
         transaction, so that only numbering and recording hold the lock."""
-        self.refresh()
-        checked = kind.check(payload)
-        if checked.errors:
-            raise Invalid(checked.errors)
-        template = self.template(kind)
-        wanted = wanted_number(kind, checked.data)
+        checked, template, wanted = self._valid(kind, payload)
         record = new_record(kind, template, payload, checked, created_by, idempotency_key, wanted)
         early = rendered(kind, template, record) if not isinstance(wanted, NextNumber) else None
         with records.removed_unless_committed(self.storage) as stored, db.writing(self.sessions) as session:
@@ -209,12 +213,7 @@ class Services:
         """Validate and render with the active template, without numbering or recording (raise Invalid): the
         file, and a record that is not kept, named 预览-… with the warnings. A number left out is printed
         with × for its serial."""
-        self.refresh()
-        checked = kind.check(payload)
-        if checked.errors:
-            raise Invalid(checked.errors)
-        template = self.template(kind)
-        wanted = wanted_number(kind, checked.data)
+        checked, template, wanted = self._valid(kind, payload)
         if isinstance(wanted, NextNumber):
             wanted = Number(wanted.series, wanted.year, 0, wanted.format(PREVIEW_SERIAL))
         record = new_record(kind, template, payload, checked, "", None, wanted)
