@@ -21,14 +21,13 @@ import copy
 import posixpath
 from dataclasses import dataclass
 
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
+from . import package
 from .layout import BODY_SECT_PR, LIBREOFFICE, P, P_PR, SECT_PR, WORD, W, Estimator, Styles, w
 
-TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-STYLES_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
-SETTINGS_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings"
 PARSER = etree.XMLParser(resolve_entities=False)
 # Grid lines kept clear between the estimated end of the text and a page boundary (and above the 版记):
 # the estimate was within 0.4 mm of LibreOffice's layout on 178 bodies (docs/templates.md); a whole line
@@ -68,20 +67,21 @@ class Colophon:
         folder, name = posixpath.split(main)
         relationships = posixpath.join(folder, "_rels", f"{name}.rels")
         try:
-            targets = _targets(entries[relationships], folder)
+            found = package.relationships(entries[relationships], folder)
+            targets = {rel_id: part for rel_id, _, part in found}
             references = {ref.get(w("type")): targets.get(ref.get(R_ID)) for ref in last.iter(w("footerReference"))}
             footer = references.get("even")
             if footer is None or etree.fromstring(entries[footer], PARSER).find(w("tbl")) is None:
                 return None
-            by_type = dict(_types(entries[relationships], folder))
+            by_type = {kind: part for _, kind, part in found}
         except (KeyError, etree.XMLSyntaxError):
             return None
         used_elsewhere = {targets.get(ref.get(R_ID)) for sectpr in body.iter(w("sectPr")) if sectpr is not last
                           for ref in sectpr.iter(w("footerReference"), w("headerReference"))}
         dropped = tuple(sorted({part for part in references.values() if part and part not in used_elsewhere}))
-        settings = entries.get(by_type.get(SETTINGS_TYPE, ""))
+        settings = entries.get(by_type.get(RT.SETTINGS, ""))
         return cls(main, footer, dropped, relationships,
-                   Styles(entries.get(by_type.get(STYLES_TYPE, "")), _default_tab(settings)))
+                   Styles(entries.get(by_type.get(RT.STYLES, "")), _default_tab(settings)))
 
     def place(self, document: bytes, footer: bytes) -> bytes | None:
         """The filled main part with the 版记 (from the filled `footer`) moved into the body, or None when the
@@ -115,11 +115,11 @@ class Colophon:
         kept = {name: content for name, content in entries.items() if name not in self.dropped}
         rels = etree.fromstring(entries[self.relationships])
         for relationship in list(rels):
-            if _resolve(folder, relationship.get("Target", "")) in self.dropped:
+            if package.part_name(folder, relationship.get("Target", "")) in self.dropped:
                 rels.remove(relationship)
         kept[self.relationships] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True)
         types = etree.fromstring(entries["[Content_Types].xml"])
-        for override in list(types.iter(f"{{{TYPES}}}Override")):
+        for override in list(types.iter(f"{package.TYPES_NS}Override")):
             if override.get("PartName", "").lstrip("/") in self.dropped:
                 types.remove(override)
         kept["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -197,23 +197,6 @@ def _cell_margin(properties) -> int:
     side = next((found for tag in ("left", "start") if margins is not None
                  and (found := margins.find(w(tag))) is not None), None)
     return int(side.get(w("w"), WORD_CELL_MARGIN)) if side is not None else WORD_CELL_MARGIN
-
-
-def _types(rels: bytes, folder: str) -> list[tuple[str, str]]:
-    """(type, part name) of a part's internal relationships."""
-    return [(rel.get("Type"), _resolve(folder, rel.get("Target", ""))) for rel in etree.fromstring(rels)
-            if rel.get("TargetMode") != "External"]
-
-
-def _targets(rels: bytes, folder: str) -> dict[str, str]:
-    """Part names by relationship id."""
-    return {rel.get("Id"): _resolve(folder, rel.get("Target", "")) for rel in etree.fromstring(rels)
-            if rel.get("TargetMode") != "External"}
-
-
-def _resolve(folder: str, target: str) -> str:
-    """A relationship's target as a part name."""
-    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
 
 
 def _default_tab(settings: bytes | None) -> int:

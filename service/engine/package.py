@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import io
+import posixpath
 import struct
 import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from lxml import etree
+
 from .errors import InvalidTemplate
+
+RELATIONSHIPS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 
 # Every entry gets the same timestamp so the same input gives the same bytes.
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -88,3 +94,14 @@ def append_parts(base: Base, parts: Iterable[tuple[str, bytes]]) -> bytes:
         count += 1
     directory = b"".join(listing)
     return b"".join(pieces) + directory + END.pack(b"PK\x05\x06", 0, 0, count, count, len(directory), offset, 0)
+
+
+def relationships(rels: bytes, folder: str) -> list[tuple[str, str, str]]:
+    """(id, type, part name) of the internal relationships in a .rels file of a part in `folder`."""
+    return [(rel.get("Id"), rel.get("Type"), part_name(folder, rel.get("Target", "")))
+            for rel in etree.fromstring(rels).iter(f"{RELATIONSHIPS_NS}Relationship") if rel.get("TargetMode") != "External"]
+
+
+def part_name(folder: str, target: str) -> str:
+    """A relationship's target (absolute, or relative to the part's `folder`) as a part name."""
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))

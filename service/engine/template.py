@@ -29,8 +29,6 @@ from .environment import make_environment
 from .errors import InvalidTemplate, RenderError, TemplateSyntaxError
 
 FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
-PACKAGE_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 BODY = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body"
 # Word parts are parsed as python-docx parses them (whitespace between elements dropped), so that the
 # sources are those docxtpl sees.
@@ -165,9 +163,9 @@ class _Package:
         self.entries = entries
         try:
             types = etree.fromstring(entries["[Content_Types].xml"])
-            self.defaults = {t.get("Extension", "").lower(): t.get("ContentType") for t in types.iter(f"{TYPES_NS}Default")}
+            self.defaults = {t.get("Extension", "").lower(): t.get("ContentType") for t in types.iter(f"{package.TYPES_NS}Default")}
             self.overrides = {t.get("PartName", "").lstrip("/"): t.get("ContentType")
-                              for t in types.iter(f"{TYPES_NS}Override")}
+                              for t in types.iter(f"{package.TYPES_NS}Override")}
             self.main = next(target for kind, target in self.related("") if kind == RT.OFFICE_DOCUMENT)
             if self.content_type(self.main) != CT.WML_DOCUMENT_MAIN:
                 raise ValueError(f"the main part {self.main} is {self.content_type(self.main)}")
@@ -185,14 +183,7 @@ class _Package:
         rels = self.entries.get(posixpath.join(folder, "_rels", f"{name}.rels"))
         if rels is None:
             return []
-        found = []
-        for rel in etree.fromstring(rels).iter(f"{PACKAGE_NS}Relationship"):
-            if rel.get("TargetMode") == "External":
-                continue
-            target = rel.get("Target", "")
-            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-            found.append((rel.get("Type"), path))
-        return found
+        return [(kind, part) for _, kind, part in package.relationships(rels, folder)]
 
 
 def _document_part(word: _Package) -> _XmlPart | None:
