@@ -58,7 +58,7 @@ TOGGLES = ("keepNext", "pageBreakBefore", "snapToGrid")
 RUN_PROPERTIES = {"sz": "val", "spacing": "val", "w": "val"}
 
 
-def _signed(value: str | None) -> int:
+def signed(value: str | None) -> int:
     """An integer attribute as Word means it (LibreOffice writes negative numbers as unsigned 32-bit ones)."""
     number = int(float(value or 0))
     return number - (1 << 32) if number >= 1 << 31 else number
@@ -87,12 +87,12 @@ def _paragraph_properties(ppr, into: dict) -> None:
                 border = child.find(w(side))
                 if border is not None:
                     visible = border.get(w("val")) not in (None, "nil", "none")
-                    into[f"border.{side}"] = (_signed(border.get(w("space"))) * PT + _signed(border.get(w("sz"))) * PT
+                    into[f"border.{side}"] = (signed(border.get(w("space"))) * PT + signed(border.get(w("sz"))) * PT
                                               // 8) if visible else 0
         elif name == "framePr":
             into["frame"] = True
         elif name == "tabs":
-            into["tabs"] = tuple(sorted((_signed(tab.get(w("pos"))), tab.get(w("val"))) for tab in child.iter(w("tab"))
+            into["tabs"] = tuple(sorted((signed(tab.get(w("pos"))), tab.get(w("val"))) for tab in child.iter(w("tab"))
                                         if tab.get(w("val")) not in ("clear", "bar")))
 
 
@@ -103,7 +103,7 @@ def _run_properties(rpr, into: dict) -> None:
     for name, attribute in RUN_PROPERTIES.items():
         found = rpr.find(w(name))
         if found is not None and found.get(w(attribute)) is not None:
-            into[name] = _signed(found.get(w(attribute)))
+            into[name] = signed(found.get(w(attribute)))
     vanish = rpr.find(w("vanish"))
     if vanish is not None:
         into["vanish"] = _toggle(vanish)
@@ -129,7 +129,7 @@ class Section:
         def value(element, attribute: str, default: int) -> int:
             """An attribute in twips, or the default."""
             found = element.get(w(attribute)) if element is not None else None
-            return _signed(found) if found is not None else default
+            return signed(found) if found is not None else default
 
         chars = grid is not None and grid.get(w("type")) in ("linesAndChars", "snapToChars")
         return cls(value(size, "w", 12240) - value(margins, "left", 1800) - value(margins, "right", 1800),
@@ -267,18 +267,18 @@ class Params:
 def _indent(props: dict, name: str, alias: str | None = None, *, em: float) -> float:
     """An indent in twips: its *Chars form (hundredths of a character `em` points wide) wins."""
     for key in (name, alias):
-        if key and _signed(props.get(f"ind.{key}Chars")):
-            return _signed(props[f"ind.{key}Chars"]) * em * PT / 100
+        if key and signed(props.get(f"ind.{key}Chars")):
+            return signed(props[f"ind.{key}Chars"]) * em * PT / 100
     for key in (name, alias):
         if key and f"ind.{key}" in props:
-            return _signed(props[f"ind.{key}"])
+            return signed(props[f"ind.{key}"])
     return 0
 
 
 def _spacing(props: dict, side: str, *, pitch: int) -> int:
     """Space before or after in twips: in grid lines (hundredths) when set so, else in twips."""
-    lines = _signed(props.get(f"spacing.{side}Lines"))
-    return lines * pitch // 100 if lines else _signed(props.get(f"spacing.{side}"))
+    lines = signed(props.get(f"spacing.{side}Lines"))
+    return lines * pitch // 100 if lines else signed(props.get(f"spacing.{side}"))
 
 
 @dataclass(frozen=True)
@@ -390,7 +390,7 @@ class Estimator:
         em = grid or size / 2  # a character of the *Chars indents, in points
         indent = partial(_indent, props, em=em)
         spacing = partial(_spacing, props, pitch=section.pitch)
-        rule, line = props.get("spacing.lineRule", "auto"), _signed(props.get("spacing.line", "240"))
+        rule, line = props.get("spacing.lineRule", "auto"), signed(props.get("spacing.line", "240"))
         snap = section.pitch if props.get("snapToGrid", True) else 0
         return Params(grid, size, indent("left", "start"), indent("right", "end"),
                       indent("firstLine") - indent("hanging"), spacing("before") + props.get("border.top", 0),
@@ -515,21 +515,21 @@ class Estimator:
         margin = 216
         if cell_margins is not None:
             sides = [cell_margins.find(w(side)) for side in ("left", "start", "right", "end")]
-            margin = sum(_signed(side.get(w("w"))) for side in sides if side is not None) or margin
-        grid = [_signed(column.get(w("w"))) for column in table.iter(w("gridCol"))]
+            margin = sum(signed(side.get(w("w"))) for side in sides if side is not None) or margin
+        grid = [signed(column.get(w("w"))) for column in table.iter(w("gridCol"))]
         rows = []
         for row in table.findall(w("tr")):
             tallest, column = 0, 0
             for cell in row.findall(w("tc")):
                 span = cell.find(f"{w('tcPr')}/{w('gridSpan')}")
-                span = _signed(span.get(w("val"))) if span is not None else 1
+                span = signed(span.get(w("val"))) if span is not None else 1
                 cell_width = sum(grid[column:column + span]) if grid[column:column + span] else width
                 column += span
                 blocks = self.blocks(cell, section, max(cell_width - margin, PT))
                 tallest = max(tallest, sum(block.height for block in blocks))
             height = row.find(f"{w('trPr')}/{w('trHeight')}")
             if height is not None:
-                value = _signed(height.get(w("val")))
+                value = signed(height.get(w("val")))
                 tallest = value if height.get(w("hRule")) == "exact" else max(tallest, value)
             rows.append(Block([tallest], whole=True))
         return rows

@@ -16,6 +16,7 @@ import docx
 from docx.document import Document
 from docx.oxml.ns import qn
 
+from ..engine.layout import signed
 from ..scaffold import gbt9704 as gbt
 
 MM = 1440 / 25.4  # twips per millimetre
@@ -34,12 +35,6 @@ def _warning(path: str, message: str) -> Warning:
 def _mm(twips: float) -> str:
     """Twips as whole millimetres."""
     return f"{twips / MM:.0f}"
-
-
-def _signed(value: str | None) -> int:
-    """An integer attribute as Word means it: LibreOffice writes negative numbers as unsigned 32-bit ones."""
-    number = int(value or 0)
-    return number - (1 << 32) if number >= 1 << 31 else number
 
 
 def _style_chain(document: Document, style_id: str | None, family: str = "paragraph") -> Iterator:
@@ -156,13 +151,13 @@ def line_grid(document: Document) -> list[Warning]:
 def characters_per_line(document: Document) -> list[Warning]:
     """28 characters on a full body line: in Word by the grid's charSpace, in the PDF by the condensed Normal."""
     size = int(_style_value(document, "Normal", "w:sz", "val") or 20) * PT / 2
-    tracking = _signed(_style_value(document, "Normal", "w:spacing", "val"))
+    tracking = signed(_style_value(document, "Normal", "w:spacing", "val"))
     width = _text_width(document)
     warnings = []
     for number, section in enumerate(document.sections, 1):
         grid = section._sectPr.find(qn("w:docGrid"))
         kind = grid.get(qn("w:type")) if grid is not None else None
-        space = _signed(grid.get(qn("w:charSpace"))) if grid is not None else 0
+        space = signed(grid.get(qn("w:charSpace"))) if grid is not None else 0
         # Word gives each character one grid cell (font size + charSpace/4096 pt) when the grid has characters.
         cell = size + space * PT / 4096 if kind in ("linesAndChars", "snapToChars") else size + tracking
         word = math.floor(width / cell + 1e-6)
@@ -206,10 +201,10 @@ def mark_position(document: Document) -> list[Warning]:
     mark = _mark(document)
     if mark is None:
         return [_warning("word/document.xml 第1段", "没有发文机关标志：正文第一段应为红色的发文机关标志。")]
-    lines = _signed(_paragraph_value(document, mark, "w:spacing", "beforeLines"))
-    before = lines * gbt.LINE_PITCH / 100 if lines else _signed(_paragraph_value(document, mark, "w:spacing", "before"))
+    lines = signed(_paragraph_value(document, mark, "w:spacing", "beforeLines"))
+    before = lines * gbt.LINE_PITCH / 100 if lines else signed(_paragraph_value(document, mark, "w:spacing", "before"))
     rule = _paragraph_value(document, mark, "w:spacing", "lineRule") or "auto"
-    line = _signed(_paragraph_value(document, mark, "w:spacing", "line"))
+    line = signed(_paragraph_value(document, mark, "w:spacing", "line"))
     size = int(_paragraph_value(document, mark, "w:sz", "val", run=True) or 20) * PT / 2
     exact = rule == "exact" and abs(line - size) <= PT
     if exact and abs(before - gbt.MARK_TOP) <= MM:
@@ -233,8 +228,8 @@ def red_rule(document: Document) -> list[Warning]:
         colour = _paragraph_value(document, paragraph, "w:pBdr/w:bottom", "color") or "auto"
         if colour.upper() != gbt.RED:
             warnings.append(_warning(place, f"{where}不是红色，现为 {colour}。"))
-        space = _signed(_paragraph_value(document, paragraph, "w:pBdr/w:bottom", "space"))
-        line = _signed(_paragraph_value(document, paragraph, "w:spacing", "line"))
+        space = signed(_paragraph_value(document, paragraph, "w:pBdr/w:bottom", "space"))
+        line = signed(_paragraph_value(document, paragraph, "w:spacing", "line"))
         exact = _paragraph_value(document, paragraph, "w:spacing", "lineRule") == "exact"
         # The characters end 1.8 mm above the foot of an exact 28.95 pt line; the border is `space` points lower.
         under = INK_ABOVE_FOOT + (line - gbt.LINE_PITCH) / MM + space * 25.4 / 72 if exact else None
@@ -242,8 +237,8 @@ def red_rule(document: Document) -> list[Warning]:
             shown = f"约 {under:.1f} mm" if under is not None else f"行距非固定值，边框间距 {space} 磅"
             warnings.append(_warning(place, (
                 f"{where}不在文字下 4 mm 处：现为{shown}；应为行距固定值 28.95 磅、下边框距文字 6 磅。")))
-        indents = sum(_signed(_paragraph_value(document, paragraph, "w:ind", side)) for side in ("left", "right"))
-        indents += sum(_signed(_paragraph_value(document, paragraph, "w:ind", f"{side}Chars")) * gbt.CHAR // 100
+        indents = sum(signed(_paragraph_value(document, paragraph, "w:ind", side)) for side in ("left", "right"))
+        indents += sum(signed(_paragraph_value(document, paragraph, "w:ind", f"{side}Chars")) * gbt.CHAR // 100
                        for side in ("left", "right"))
         width = _text_width(document) - indents
         if abs(width - gbt.TEXT_WIDTH) > MM:
